@@ -1,0 +1,57 @@
+/* tsc_hits.h -- the HITS stream: per fragment with a real locus, its mappings (spec §6.1).
+ * Part of tsc (Telescope in C). MIT licence.
+ *
+ * Header features = every annotated locus, annotation (first-seen) order, with lengths.
+ * Header run info: version, [nmap_idx, nunmap_idx], annotated_features.
+ * Body: HREC sections (TSC_T_U8), each a chunk of whole records; per record
+ *   uvar frag_delta    bundle ordinal minus the previous record's (first record: minus 0)
+ *   uvar name_len      0 when names are not kept; then name_len bytes
+ *   uvar n_map         then per mapping, in §6.1 order (AS descending, stable):
+ *     uvar feat+1      0 = no feature, else 1 + index into the header features
+ *     svar as          alignment score of the best unit (AS r1 + AS r2)
+ *     uvar alnlen      merged aligned length of the best unit
+ * Then a RUNI section with total_fragments, pair_mapped, pair_mixed, single_mapped, unmapped,
+ * unique, ambig, and the internal _min_as, _max_as (absent when nothing mapped). */
+#ifndef TSC_HITS_H
+#define TSC_HITS_H
+
+#include <stdint.h>
+#include "tsc_stream.h"
+
+#define TSC_SEC_HITS TSC_TAG('H', 'R', 'E', 'C')
+
+typedef struct {
+    int32_t feat;    /* -1 = no feature, else index into the header features */
+    int32_t as;      /* alignment score (sum over the unit's segments) */
+    int32_t alnlen;  /* aligned length */
+} tsc_map_t;
+
+typedef struct {
+    int64_t frag;          /* 0-based bundle ordinal in the alignment file */
+    char *name;            /* fragment name (NUL-terminated) or NULL */
+    int32_t n_map, m_map;
+    tsc_map_t *map;
+} tsc_hit_t;
+
+typedef struct tsc_hitw_t tsc_hitw_t;
+typedef struct tsc_hitr_t tsc_hitr_t;
+
+/** Record writer on W (W stays owned by the caller). NULL on OOM. */
+tsc_hitw_t *tsc_hitw_init(tsc_wstream_t *w);
+/** Append one record (buffered; chunks of about 64 KiB). 0 or -1. */
+int tsc_hitw_add(tsc_hitw_t *hw, const tsc_hit_t *h) TSC_RESULT_USED;
+/** Flush buffered records and free HW. 0 or -1. */
+int tsc_hitw_close(tsc_hitw_t *hw) TSC_RESULT_USED;
+/** Records written so far. */
+int64_t tsc_hitw_count(const tsc_hitw_t *hw);
+
+/** Record reader on R (owned by the caller). NULL on OOM. */
+tsc_hitr_t *tsc_hitr_init(tsc_rstream_t *r);
+/** Next record into *H (its buffers reused between calls; H zeroed by the caller once).
+ * 1 = record, 0 = end of stream (trailer validated; run info complete in the header),
+ * -1 = error (logged). */
+int tsc_hitr_next(tsc_hitr_t *hr, tsc_hit_t *h) TSC_RESULT_USED;
+void tsc_hitr_destroy(tsc_hitr_t *hr);
+void tsc_hit_free(tsc_hit_t *h); /* frees H's buffers, not H */
+
+#endif
