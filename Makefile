@@ -55,7 +55,7 @@ UNITS    = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 KERNELS  = $(wildcard kernels/*.cl)
 LIBTSC   = $(if $(filter 1,$(SAN)),$(B)/libtsc.a,lib/libtsc.a)
 
-.PHONY: all check test demo bench deps install clean units fuzz FORCE
+.PHONY: deps-ok all check test demo bench deps install clean units fuzz FORCE
 .SUFFIXES:
 
 all: deps-ok $(TOOLS) $(UNITS)
