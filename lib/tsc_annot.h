@@ -55,8 +55,8 @@ const char *tsc_gtf_attr(const char *s, size_t n, const char *key, size_t *vlen)
  * the newest row; abutting ones stay apart.  The result does not depend on the row order.
  * Caller frees with tsc_annot_destroy(). */
 tsc_annot_t *tsc_gtf2annot(const char *path, const tsc_gtf_opt_t *opt);
-/** Write the loci BED6 lines of A, in a->iv order (after '#' lines the caller writes): chrom, start,
- * end, locus, 0, strand ('.' unless '+' or '-'). 0 or -1 (write error, logged). */
+/** Write the loci BED6 lines of A, in a->iv order (after '#' lines the caller writes): chrom,
+ * start, end, locus, 0, strand ('.' unless '+' or '-'). 0 or -1 (write error, logged). */
 int tsc_annot2bed(const tsc_annot_t *a, FILE *fp) TSC_RESULT_USED;
 /** Read a loci BED written by tsc-regions (plain or gzip; "-" = stdin): BED4 or more, tab-separated
  * (names may hold spaces), strand from column 6 if present.  Loci are numbered in first-seen
@@ -73,9 +73,12 @@ int tsc_annot_index(tsc_annot_t *a) TSC_RESULT_USED;
 int32_t tsc_annot_chrom_id(const tsc_annot_t *a, const char *name);
 /** Intervals on CHROM overlapping [BEG, END) (half-open): their indices into a->iv are written to
  * *BUF (caller-owned, grown with realloc only when too small, capacity *M), in ascending order of
- * interval start, then of locus index (first-seen order), which is total for merged annotations.  Returns the
- * count (0 for an empty query, CHROM -1 or out of range), or -1 on OOM or no index (logged).
- * Needs tsc_annot_index(); thread-safe (read-only on A). */
+ * interval start, then of locus index (first-seen order), which is total for merged annotations.
+ * Returns the count (0 for an empty query, CHROM -1 or out of range), or -1 on OOM or without
+ * an index (logged).  Needs tsc_annot_index(); thread-safe (read-only on A; one BUF a thread).
+ * Typical cost: a bin lookup and a short scan (~0.1 us); an interval tree when long intervals
+ * hide many short ones.  Upstream's query is [s, e+1) on 1-based GTF intervals; the caller
+ * does that translation (spec §5.1). */
 int64_t tsc_annot_query(const tsc_annot_t *a, int32_t chrom, int64_t beg, int64_t end,
                         int64_t **buf, int64_t *m);
 
