@@ -6,6 +6,7 @@
 #include <htslib/khash.h>
 #include <htslib/kstring.h>
 #include <htslib/hts.h>
+#include <htslib/kseq.h>
 #include "tsc_merge.h"
 #include "tsc_annot.h"
 
