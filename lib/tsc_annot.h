@@ -77,8 +77,10 @@ int32_t tsc_annot_chrom_id(const tsc_annot_t *a, const char *name);
  * Returns the count (0 for an empty query, CHROM -1 or out of range), or -1 on OOM or without
  * an index (logged).  Needs tsc_annot_index(); thread-safe (read-only on A; one BUF a thread).
  * Typical cost: a bin lookup and a short scan (~0.1 us); an interval tree when long intervals
- * hide many short ones.  Upstream's query is [s, e+1) on 1-based GTF intervals; the caller
- * does that translation (spec §5.1). */
+ * hide many short ones.
+ * Upstream's overlap (spec §5.1, Q1) for a BAM block [s, e) is had by querying [s - 1, e) (BEG may
+ * be -1) and taking min(e, iv.end) - max(s - 1, iv.beg) for each hit: the same hits and the same
+ * counts as upstream's [s, e+1) against GTF [S, E+1). */
 int64_t tsc_annot_query(const tsc_annot_t *a, int32_t chrom, int64_t beg, int64_t end,
                         int64_t **buf, int64_t *m);
 

@@ -441,6 +441,35 @@ static void test_index(void)
     free(ref);
 }
 
+/* the header's recipe for upstream's overlap (spec §5.1, Q1) against upstream's own arithmetic:
+ * block [s, e) queried as Interval(s, e + 1) against GTF [S, E] stored as Interval(S, E + 1) */
+static void test_upstream_overlap(void)
+{
+    tsc_annot_t *a = gtf_from_text(ROW("c", 101, 200, "+", "A") ROW("c", 201, 300, "+", "B")
+                                   ROW("c", 150, 160, "+", "C"), NULL);
+    int64_t *buf = NULL, m = 0, s, e, k, n;
+    CHECK(a != NULL);
+    if (!a) return;
+    CHECK(tsc_annot_index(a) == 0);
+    for (s = 0; s < 320; s += 3)
+        for (e = s + 1; e < s + 40; e += 2) {
+            int64_t got[3] = { 0, 0, 0 }, want[3] = { 0, 0, 0 };
+            static const int64_t S[3] = { 101, 201, 150 }, E[3] = { 200, 300, 160 };
+            n = tsc_annot_query(a, 0, s - 1, e, &buf, &m);
+            for (k = 0; k < n; k++) {
+                const tsc_iv_t *v = &a->iv[buf[k]];
+                got[v->locus] += (e < v->end ? e : v->end) - (s - 1 > v->beg ? s - 1 : v->beg);
+            }
+            for (k = 0; k < 3; k++) { /* intervaltree: min(end) - max(begin) when they overlap */
+                int64_t o = (e + 1 < E[k] + 1 ? e + 1 : E[k] + 1) - (s > S[k] ? s : S[k]);
+                want[k] = o > 0 ? o : 0;
+            }
+            for (k = 0; k < 3; k++) CHECK_INT(got[k], want[k]);
+        }
+    free(buf);
+    tsc_annot_destroy(a);
+}
+
 int main(void)
 {
     tsc_set_progname("test_annot");
@@ -449,5 +478,6 @@ int main(void)
     test_bed();
     test_random_gtf();
     test_index();
+    test_upstream_overlap();
     return tsc_test_result("test_annot");
 }
