@@ -354,7 +354,24 @@ static void test_stream(void)
     }
     CHECK_INT(m2->n_aloc, 4);
     CHECK_STR(tsc_hdr_get_info(m2->hdr, "overlap_ambig"), "1");
-    /* a HITS stream is the wrong kind for tsc_mtx_read */
+    /* a record naming a feature outside the header's table: the reader refuses it */
+    w = tsc_ws_open(hits, h);
+    CHECK(w != NULL);
+    if (!w) goto end;
+    hw = tsc_hitw_init(w);
+    map[0].feat = 4;
+    CHECK(tsc_hitw_add(hw, &rec) == 0);
+    CHECK(tsc_hitw_close(hw) == 0);
+    CHECK(tsc_ws_close(w) == 0);
+    r = tsc_rs_open(hits, TSC_KIND_MASK(TSC_KIND_HITS));
+    CHECK(r != NULL);
+    if (r) {
+        fprintf(stderr, "(an error message expected below)\n");
+        CHECK(tsc_hits2mtx(r, &o) == NULL);
+        tsc_rs_close(r);
+    }
+    /* a MATRIX stream is the wrong kind for tsc_mtx_read(..., HITS) and vice versa */
+    CHECK(tsc_rs_open(mtx, TSC_KIND_MASK(TSC_KIND_HITS)) == NULL);
     fprintf(stderr, "(an error message expected below)\n");
     CHECK(tsc_mtx_read(hits, TSC_KIND_MASK(TSC_KIND_MATRIX)) == NULL);
 end:
