@@ -379,6 +379,7 @@ int tsc_report_write_counts(FILE *fp, const char *name, const tsc_mtx_t *m,
 static void out_runinfo(out_t *o, const tsc_hdr_t *h)
 {
     int32_t i;
+    if (!tsc_hdr_get_info(h, "version")) out_str(o, "\tversion:" TSC_VERSION); /* upstream's first key */
     for (i = 0; i < h->n_info; i++) {
         if (h->info[i].key[0] == '_') continue; /* internal keys */
         out_str(o, "\t");

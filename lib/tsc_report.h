@@ -58,8 +58,9 @@ int tsc_csv_field(kstring_t *s, const char *field) TSC_RESULT_USED;
 /** TE_counts.tsv: header, one row per column sorted by name (byte order); none when N == 0. */
 int tsc_report_write_counts(FILE *fp, const char *name, const tsc_mtx_t *m,
                             const tsc_report_t *rep) TSC_RESULT_USED;
-/** run_stats.tsv: "## RunInfo" + public run info (keys not starting with '_'), glued to the
- * table header (Q11); rows by unrounded final pi, descending, numpy tie order. */
+/** run_stats.tsv: "## RunInfo" + public run info (keys not starting with '_'; "version" first
+ * with tsc's version when the run info has none), glued to the table header (Q11); rows by
+ * unrounded final pi, descending, numpy tie order. */
 int tsc_report_write_stats(FILE *fp, const char *name, const tsc_mtx_t *m,
                            const tsc_report_t *rep) TSC_RESULT_USED;
 /** tsc's all-loci table: '#' provenance lines (PROG, CMDLINE, the stream's provenance, EM

@@ -155,6 +155,12 @@ static tsc_mtx_t *load_internals(const char *dir)
         m->theta[c] = strtod(fs.f[5], NULL);
     }
     gzclose(f);
+    /* final lnl, from "# final lnl X (printed ...)" */
+    if ((f = open_in(dir, "em_iterations.tsv"))) {
+        while (gzgets(f, line, sizeof line))
+            if (strncmp(line, "# final lnl ", 12) == 0) m->lnl = strtod(line + 12, NULL);
+        gzclose(f);
+    }
     /* annotated loci (for the all-loci table): first appearance in annotation_intervals */
     if ((f = open_in(dir, "annotation_intervals.tsv"))) {
         for (first = 1; gzgets(f, line, sizeof line); first = 0) {
@@ -512,6 +518,7 @@ static int gen_random(int64_t n, int32_t k, uint32_t seed, const char *out)
     m->nnz = nnz;
     if (tsc_hdr_set_info_int(m->hdr, "total_fragments", n + n / 3) < 0) return 1;
     ret = write_fit(m, out);
+    printf("%lld\t%lld\n", (long long)m->n_rows, (long long)m->nnz);
     tsc_mtx_destroy(m);
     return ret;
 }
