@@ -460,9 +460,9 @@ static void out_locus_row(out_t *o, const tsc_mtx_t *m, const tsc_report_t *rep,
     int have = j >= 0 && m->n_rows > 0;
     out_locus(o, nm);
     out_str(o, "\t");
-    out_i64(o, len);
-    out_str(o, "\t");
     out_count(o, have ? rep->count[j] : 0.0, rep->mode);
+    out_str(o, "\t");
+    out_i64(o, len);
     out_str(o, "\t");
     out_repr(o, have ? m->pi[j] : 0.0);
     out_str(o, "\t");
@@ -543,7 +543,7 @@ int tsc_report_write_all_loci(FILE *fp, const char *name, const tsc_mtx_t *m,
         out_str(&o, "=");
         out_comment_val(&o, h->info[a].val);
     }
-    out_str(&o, "\nlocus\tlength\tcount\tfinal_prop\tfinal_conf\tunique_count\tinit_aligned\n");
+    out_str(&o, "\nlocus\tcount\tlength\tfinal_prop\tfinal_conf\tunique_count\tinit_aligned\n");
     out_locus_row(&o, m, rep, K > 0 ? h->feat[0] : "__no_feature", 0, K > 0 ? 0 : -1);
     for (a = 0; a < m->n_aloc && !o.err; a++) {
         khint_t k = kh_get(str2i, col, m->aloc[a]);
