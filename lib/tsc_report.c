@@ -519,17 +519,18 @@ int tsc_report_write_all_loci(FILE *fp, const char *name, const tsc_mtx_t *m,
     out_str(&o, tsc_ra_mode_name(opt->mode));
     out_str(&o, "\n# conf_prob: ");
     out_repr(&o, opt->conf_prob);
-    if ((v = tsc_hdr_get_info(h, "_em_iterations"))) {
-        out_str(&o, "\n# em_iterations: ");
-        out_comment_val(&o, v);
-    }
-    if ((v = tsc_hdr_get_info(h, "_em_converged"))) {
-        out_str(&o, "\n# em_converged: ");
-        out_str(&o, strcmp(v, "1") == 0 ? "yes" : strcmp(v, "0") == 0 ? "no (max_iter)" : "?");
-    }
-    if ((v = tsc_hdr_get_info(h, "_em_backend"))) {
-        out_str(&o, "\n# em_backend: ");
-        out_comment_val(&o, v);
+    /* every EM key tsc-em left in the run info (_em_iterations, _em_converged, _em_backend,
+     * and any settings it records), in stream order */
+    for (a = 0; a < h->n_info; a++) {
+        if (strncmp(h->info[a].key, "_em_", 4) != 0) continue;
+        v = h->info[a].val;
+        out_str(&o, "\n# ");
+        out_comment_val(&o, h->info[a].key + 1);
+        out_str(&o, ": ");
+        if (strcmp(h->info[a].key, "_em_converged") == 0)
+            out_str(&o, strcmp(v, "1") == 0 ? "yes" : strcmp(v, "0") == 0 ? "no (max_iter)" : v);
+        else
+            out_comment_val(&o, v);
     }
     if (m->n_rows > 0) {
         out_str(&o, "\n# final_lnl: ");
