@@ -1,26 +1,26 @@
 /* tsc_em_opencl.c -- the OpenCL backend of tsc-em: Telescope's EM (spec §7, §12) on a device.
  * Part of tsc (Telescope in C). MIT licence.
  *
- * Division of work (kernels in kernels/em.cl):
- *   host, once:      Q = expm1 of the scores (libm, as the CPU backend), weights, U, the CSC index
- *                    of the ambiguous rows, the pairwise-sum leaves of the N row terms;
- *   device, per iteration: E-step (one work-item per row, writes z*w into CSC order) and the
- *                    column sums T (one work-item per column, or one work-group for long columns);
- *   host, per iteration: the K-length M-step, the L1 diff, and the convergence test;
- *   device, when the log-likelihood is needed: per-row terms and pairwise leaves; the host
- *                    combines the leaves in numpy's order.
- * Matrix buffers stay on the device; per iteration only K-length vectors move (plus the leaf
- * sums, about N/100 values, when --use_likelihood is on); z is read once at the end. The final z
- * is one E-step behind pi (Q9): without --use_likelihood the last E-step is re-run with z stored.
- * Every arithmetic step is the same IEEE operation in the same order as on the CPU, so results are
- * identical apart from the device's log1p in the log-likelihood (measured: see the unit test). */
+ * The model (Q with libm's expm1, weights, U, priors) is built on the host by tsc_em_model_init()
+ * and the loop (M-step, L1 diff, convergence, log lines, final pass) is tsc_em_iterate()'s, as
+ * for the OpenMP backend; this file supplies the two callbacks, with kernels/em.cl:
+ *   tstep: E-step (one work-item per row, z*w scattered into CSC order) and column sums T (one
+ *          work-item per column, sequential in ascending row order; long columns on GPUs by a
+ *          work-group staging tiles in local memory), read back as K values;
+ *   lnl:   an E-step storing z (skipped when the last tstep already stored it for the same
+ *          pi/theta), per-row log-likelihood terms, numpy pairwise leaves of the N terms on the
+ *          device, the leaves combined on the host in numpy's order.
+ * Matrix buffers stay on the device; per iteration only K-length vectors move (plus about N/100
+ * leaf sums with --use_likelihood); z is read once, at the end. Every arithmetic step is the same
+ * IEEE operation in the same order as on the CPU (FP_CONTRACT OFF, no atomics), so results are
+ * bit-identical except where the device's log1p differs from libm's (lnl terms only). */
 #include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include "tsc_cl.h"
-#include "tsc_em.h"
+#include "tsc_em_internal.h"
 #include "tsc_util.h"
 #include "tsc_kernels.h"
 
@@ -35,32 +35,7 @@
 /* numpy's pairwise-sum block (see kernels/em.cl). */
 #define CLEM_PW_BLOCK 128
 
-/*** Host numerics shared with the CPU backend's definitions (spec §12) ***/
-
-/* numpy's pairwise sum of A[0..N). */
-static double clem_pw(const double *a, int64_t n)
-{
-    if (n < 8) {
-        double s = 0.0;
-        for (int64_t i = 0; i < n; i++) s += a[i];
-        return s;
-    }
-    if (n <= CLEM_PW_BLOCK) {
-        double r[8];
-        int64_t i;
-        for (i = 0; i < 8; i++) r[i] = a[i];
-        for (i = 8; i < n - n % 8; i += 8)
-            for (int j = 0; j < 8; j++) r[j] += a[i + j];
-        double res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
-        for (; i < n; i++) res += a[i];
-        return res;
-    }
-    int64_t n2 = n / 2;
-    n2 -= n2 % 8;
-    return clem_pw(a, n2) + clem_pw(a + n2, n - n2);
-}
-
-static double clem_q(uint32_t raw, double inv_smax) { return expm1(((double)raw * inv_smax) * 100.0); }
+/*** Pairwise sums split between device (leaves) and host (the tree) ***/
 
 /* Leaves of the pairwise sum of N values, left to right: their start offsets into LEAF. */
 static void pw_leaves(uint64_t off, uint64_t n, uint64_t *leaf, uint64_t *n_leaf)
@@ -75,7 +50,7 @@ static void pw_leaves(uint64_t off, uint64_t n, uint64_t *leaf, uint64_t *n_leaf
     pw_leaves(off + n2, n - n2, leaf, n_leaf);
 }
 
-/* Upper bound of the leaf count (every leaf but a lone top one holds more than 64 values). */
+/* Upper bound of the leaf count (every leaf but a lone top one holds more than 56 values). */
 static uint64_t pw_max_leaves(uint64_t n) { return n / 56 + 2; }
 
 /* The pairwise sum of N values from its leaf sums S (consumed from *K on). */
@@ -103,6 +78,10 @@ typedef struct {
     uint32_t n_short, n_long, tile_n, n_rows_long;
     uint64_t n_rows, n_cols, nnz, n_leaves;
     double *f_amb_h, *leafsum_h; /* host scratch: K and n_leaves */
+    int idx64;                   /* offsets are 64-bit (else 32-bit) */
+    int lik;                     /* --use_likelihood: tstep stores z too */
+    int z_valid;                 /* the z buffer holds E(z_pi, z_theta) */
+    double *z_pi, *z_theta;      /* K: the factors of the stored z */
     int profile;                 /* debug verbosity: time every kernel with events */
     double prof_s[6];            /* seconds per kernel, in the order of CLEM_KERNELS */
     int64_t prof_n[6];
@@ -138,6 +117,8 @@ static void clem_release(clem_t *c)
     if (c->ctx) clReleaseContext(c->ctx);
     free(c->f_amb_h);
     free(c->leafsum_h);
+    free(c->z_pi);
+    free(c->z_theta);
     memset(c, 0, sizeof(*c));
 }
 
@@ -264,61 +245,6 @@ static int clem_lnl(clem_t *c, double *lnl)
 
 /*** Set-up ***/
 
-/* Host-side constants of the model (spec §7.1). */
-typedef struct {
-    double *q, *w, *u;      /* nnz, N, K */
-    double total_wt, ambig_wt, wmax;
-} clem_model_t;
-
-static int model_init(const tsc_mtx_t *m, int n_threads, clem_model_t *md)
-{
-    int64_t n = m->n_rows, k = m->n_cols, nnz = m->nnz;
-    memset(md, 0, sizeof(*md));
-    md->q = malloc((size_t)nnz * sizeof(double));
-    md->w = malloc((size_t)(n ? n : 1) * sizeof(double));
-    md->u = calloc((size_t)k, sizeof(double));
-    double *aw = malloc((size_t)(n ? n : 1) * sizeof(double));
-    if (!md->q || !md->w || !md->u || !aw) {
-        tsc_error("out of memory for the model (%lld cells)", (long long)nnz);
-        free(aw);
-        return -1;
-    }
-    uint32_t smax = 0;
-    for (int64_t p = 0; p < nnz; p++)
-        if (m->score[p] > smax) smax = m->score[p];
-    double inv = 1.0 / smax;
-#pragma omp parallel for num_threads(n_threads > 0 ? n_threads : 1) schedule(static)
-    for (int64_t i = 0; i < n; i++) {
-        double wi = 0.0;
-        for (int64_t p = m->indptr[i]; p < m->indptr[i + 1]; p++) {
-            md->q[p] = clem_q(m->score[p], inv);
-            if (p == m->indptr[i] || md->q[p] > wi) wi = md->q[p];
-        }
-        md->w[i] = wi;
-        aw[i] = m->indptr[i + 1] - m->indptr[i] > 1 ? wi : 0.0;
-    }
-    for (int64_t i = 0; i < n; i++) { /* U: unique rows, ascending row order */
-        if (m->indptr[i + 1] - m->indptr[i] != 1) continue;
-        int64_t p = m->indptr[i];
-        md->u[m->indices[p]] += md->q[p];
-    }
-    md->total_wt = clem_pw(md->w, n);
-    md->ambig_wt = clem_pw(aw, n);
-    md->wmax = 0.0;
-    for (int64_t i = 0; i < n; i++)
-        if (md->w[i] > md->wmax) md->wmax = md->w[i];
-    free(aw);
-    return 0;
-}
-
-static void model_free(clem_model_t *md)
-{
-    free(md->q);
-    free(md->w);
-    free(md->u);
-    memset(md, 0, sizeof(*md));
-}
-
 typedef struct { uint64_t len; uint32_t j; } col_len_t;
 
 static int cmp_col_len(const void *a, const void *b)
@@ -335,8 +261,8 @@ static inline void idx_set(void *a, int idx64, uint64_t i, uint64_t v)
     else ((uint32_t *)a)[i] = (uint32_t)v;
 }
 
-/* Build the matrix buffers; frees MD->q as soon as it is on the device. */
-static int clem_upload(clem_t *c, const tsc_mtx_t *m, clem_model_t *md, int idx64)
+/* Build the matrix buffers; frees MD->q as soon as it is on the device (it is not needed after). */
+static int clem_upload(clem_t *c, const tsc_mtx_t *m, tsc_em_model_t *md, int idx64)
 {
     uint64_t n = c->n_rows, k = c->n_cols, nnz = c->nnz;
     size_t isz = idx64 ? 8 : 4;
@@ -444,17 +370,17 @@ static void clem_footprint(uint64_t n, uint64_t k, uint64_t nnz, int idx64, uint
     }
 }
 
-static int clem_setup(clem_t *c, const tsc_mtx_t *m, const tsc_em_opt_t *opt, clem_model_t *md)
+static int clem_setup(clem_t *c, const tsc_mtx_t *m, const tsc_em_opt_t *opt, tsc_em_model_t *md)
 {
     cl_platform_id plat;
     cl_int err;
     char desc[768], opts[128];
     int r = tsc_cl_pick_device(opt->cl_platform, opt->cl_device, 0, 0, &plat, &c->dev);
     if (r < 0) return r;
-    tsc_info("OpenCL device: %s", tsc_cl_device_desc(c->dev, desc, sizeof(desc)));
+    tsc_debug("OpenCL device: %s", tsc_cl_device_desc(c->dev, desc, sizeof(desc)));
 
     c->n_rows = (uint64_t)m->n_rows, c->n_cols = (uint64_t)m->n_cols, c->nnz = (uint64_t)m->nnz;
-    int idx64 = c->nnz >= UINT32_MAX || c->n_rows >= UINT32_MAX;
+    int idx64 = c->idx64 = c->nnz >= UINT32_MAX || c->n_rows >= UINT32_MAX;
     uint64_t total, largest;
     cl_ulong gmem = 0, maxalloc = 0, lmem = 0;
     clGetDeviceInfo(c->dev, CL_DEVICE_GLOBAL_MEM_SIZE, sizeof(gmem), &gmem, NULL);
@@ -527,101 +453,82 @@ int tsc_em_opencl_has_gpu(const tsc_em_opt_t *opt)
     return tsc_cl_pick_device(opt ? opt->cl_platform : -1, opt ? opt->cl_device : -1, 1, 1, &plat, &dev) == 0;
 }
 
+/* tstep callback: z = E(PI, THETA) (stored too with --use_likelihood), T = column sums. */
+static int clem_tstep(void *ctx, const double *pi, const double *theta, double *t)
+{
+    clem_t *c = ctx;
+    size_t kb = c->n_cols * sizeof(double);
+    c->z_valid = 0;
+    if (clem_set_f(c, pi, theta) < 0 || clem_estep(c, c->lik ? 3 : 1) < 0 || clem_colsums(c, t) < 0) return -1;
+    if (c->lik) {
+        memcpy(c->z_pi, pi, kb), memcpy(c->z_theta, theta, kb);
+        c->z_valid = 1;
+    }
+    return 0;
+}
+
+/* lnl callback: z = E(PI_Z, THETA_Z), *LNL = L(z, PI, THETA), z read into Z unless NULL. */
+static int clem_lnl_cb(void *ctx, const double *pi_z, const double *theta_z, const double *pi,
+                       const double *theta, double *z, double *lnl)
+{
+    clem_t *c = ctx;
+    size_t kb = c->n_cols * sizeof(double);
+    if (!c->z_valid || memcmp(pi_z, c->z_pi, kb) || memcmp(theta_z, c->z_theta, kb)) {
+        c->z_valid = 0;
+        if (clem_set_f(c, pi_z, theta_z) < 0 || clem_estep(c, 2) < 0) return -1;
+        memcpy(c->z_pi, pi_z, kb), memcpy(c->z_theta, theta_z, kb);
+        c->z_valid = 1;
+    }
+    if (clem_set_f(c, pi, theta) < 0 || clem_lnl(c, lnl) < 0) return -1;
+    if (z && tsc_cl_ok(clEnqueueReadBuffer(c->queue, c->z, CL_TRUE, 0, c->nnz * sizeof(double), z, 0, NULL, NULL),
+                       "clEnqueueReadBuffer(z)") < 0)
+        return -1;
+    return 0;
+}
+
 int tsc_em_run_opencl(const tsc_mtx_t *m, const tsc_em_opt_t *opt, tsc_em_result_t *res)
 {
+    tsc_em_model_t md;
+    tsc_em_ops_t ops;
     clem_t c;
-    clem_model_t md;
-    int ret = -1;
-    int64_t k = m->n_cols;
-    double *pi = NULL, *th = NULL, *pi2 = NULL, *th2 = NULL, *t = NULL, *ad = NULL;
-    memset(&c, 0, sizeof(c));
-    memset(&md, 0, sizeof(md));
-    memset(res, 0, sizeof(*res));
-    if (k <= 0 || m->n_rows <= 0 || m->nnz <= 0) {
-        tsc_error("the matrix is empty (%lld rows, %lld columns, %lld cells): nothing to fit",
-                  (long long)m->n_rows, (long long)k, (long long)m->nnz);
-        return -1;
-    }
-    if (k >= UINT32_MAX) {
-        tsc_error("too many columns for the OpenCL backend (%lld)", (long long)k);
-        return -1;
-    }
     double t0 = tsc_realtime();
-    if (model_init(m, opt->n_threads, &md) < 0) goto out;
-    double t1 = tsc_realtime();
-    if ((ret = clem_setup(&c, m, opt, &md)) < 0) goto out;
-    ret = -1;
-    tsc_debug("OpenCL EM set-up: model %.3f s, device, kernels and buffers %.3f s", t1 - t0, tsc_realtime() - t1);
-
-    size_t kb = (size_t)k * sizeof(double);
-    if (!(pi = malloc(kb)) || !(th = malloc(kb)) || !(pi2 = malloc(kb)) || !(th2 = malloc(kb)) || !(t = malloc(kb)) ||
-        !(ad = malloc(kb)) || !(res->pi_init = malloc(kb)) || !(res->theta_init = malloc(kb)) ||
-        !(res->z = malloc((size_t)m->nnz * sizeof(double)))) {
-        tsc_error("out of memory");
-        goto out;
+    int ret;
+    memset(res, 0, sizeof(*res));
+    memset(&c, 0, sizeof(c));
+    memset(&ops, 0, sizeof(ops));
+    if (tsc_em_opt_check(opt) < 0) return -1;
+    if (m->n_cols >= UINT32_MAX) {
+        tsc_error("too many columns for the OpenCL backend (%lld)", (long long)m->n_cols);
+        return -1;
     }
-    double p_pi = opt->pi_prior * md.wmax, p_th = opt->theta_prior * md.wmax;
-    double th_den = md.ambig_wt + p_th * (double)k, pi_den = md.total_wt + p_pi * (double)k;
-    for (int64_t j = 0; j < k; j++) pi[j] = th[j] = 1.0 / (double)k;
-    if (clem_set_f(&c, pi, th) < 0) goto out;
-
-    double lnl = 0.0, lnl_prev = INFINITY;
-    int iter = 0, converged = 0, lik = opt->use_likelihood != 0;
-    for (;;) {
-        double ti = tsc_realtime();
-        if (clem_estep(&c, lik ? 3 : 1) < 0 || clem_colsums(&c, t) < 0) goto out;
-        for (int64_t j = 0; j < k; j++) {
-            th2[j] = (t[j] + p_th) / th_den;
-            pi2[j] = (md.u[j] + t[j] + p_pi) / pi_den;
+    if (tsc_em_model_init(&md, m, opt) < 0) return -1;
+    if (md.nnz > 0) { /* an empty matrix needs no device: tsc_em_iterate() calls no callback */
+        if ((ret = clem_setup(&c, m, opt, &md)) < 0) goto out;
+        size_t kb = (size_t)m->n_cols * sizeof(double);
+        if (!(c.z_pi = malloc(kb)) || !(c.z_theta = malloc(kb))) {
+            tsc_error("out of memory");
+            ret = -1;
+            goto out;
         }
-        iter++;
-        if (iter == 1) {
-            memcpy(res->pi_init, pi2, kb);
-            memcpy(res->theta_init, th2, kb);
-        }
-        for (int64_t j = 0; j < k; j++) ad[j] = fabs(pi2[j] - pi[j]);
-        double diff = clem_pw(ad, k);
-        if (lik) {
-            if (clem_set_f(&c, pi2, th2) < 0 || clem_lnl(&c, &lnl) < 0) goto out;
-            if (opt->log_iterations) tsc_info("Iteration %d, lnl= %.5e, diff=%.5g", iter, lnl, diff);
-            converged = fabs(lnl - lnl_prev) < opt->epsilon;
-            lnl_prev = lnl;
-        } else {
-            if (opt->log_iterations) tsc_info("Iteration %d, diff=%.5g", iter, diff);
-            converged = diff < opt->epsilon;
-        }
-        tsc_debug("OpenCL iteration %d: %.4f s", iter, tsc_realtime() - ti);
-        if (converged || iter >= opt->max_iter) break;
-        double *x = pi; pi = pi2, pi2 = x;
-        x = th, th = th2, th2 = x;
-        if (!lik && clem_set_f(&c, pi, th) < 0) goto out;
     }
-    /* Final z = the last E-step's (the device still holds its factors without --use_likelihood,
-     * and already holds z with it); lnl = L(z, pi', theta'). */
-    double tf = tsc_realtime();
-    if (!lik && (clem_estep(&c, 2) < 0 || clem_set_f(&c, pi2, th2) < 0 || clem_lnl(&c, &lnl) < 0)) goto out;
-    if (tsc_cl_ok(clEnqueueReadBuffer(c.queue, c.z, CL_TRUE, 0, (size_t)m->nnz * sizeof(double), res->z, 0, NULL, NULL),
-                  "clEnqueueReadBuffer(z)") < 0)
-        goto out;
-    tsc_debug("OpenCL final z and log-likelihood: %.4f s", tsc_realtime() - tf);
+    c.lik = opt->use_likelihood != 0;
+    double sec_setup = tsc_realtime() - t0;
+    tsc_debug("OpenCL EM set-up: %.3f s", sec_setup);
+    ops.ctx = &c, ops.tstep = clem_tstep, ops.lnl = clem_lnl_cb;
+    double isz = c.idx64 ? 8.0 : 4.0; /* indptr, w; Q, col; cscpos, zw write, zw read; cptr, T, f */
+    ops.bytes_tstep = (isz + 8.0) * (double)md.n_rows + 12.0 * (double)md.nnz + (isz + 16.0) * (double)md.nnz_ambig +
+                      (isz + 4.0 + 3 * 8.0) * (double)md.n_cols;
+    ret = tsc_em_iterate(&md, opt, &ops, res) < 0 ? -1 : 0;
+    if (ret == 0) {
+        res->backend = TSC_EM_OPENCL;
+        res->sec_setup = sec_setup;
+    }
     for (int i = 0; i < 6; i++)
         if (c.prof_n[i])
             tsc_debug("OpenCL kernel %s: %lld runs, %.4f s each", CLEM_KERNELS[i], (long long)c.prof_n[i],
                       c.prof_s[i] / c.prof_n[i]);
-    res->pi = pi2, res->theta = th2;
-    pi2 = th2 = NULL;
-    res->lnl = lnl;
-    res->iterations = iter;
-    res->converged = converged;
-    res->backend = TSC_EM_OPENCL;
-    ret = 0;
 out:
-    if (ret < 0) {
-        free(res->pi_init), free(res->theta_init), free(res->z);
-        memset(res, 0, sizeof(*res));
-    }
-    free(pi), free(th), free(pi2), free(th2), free(t), free(ad);
-    model_free(&md);
     clem_release(&c);
+    tsc_em_model_free(&md);
     return ret;
 }

@@ -8,8 +8,9 @@
  *     (6 decimals) against upstream's telescope.log;
  *   - pi/theta (initial and final) and the final z against upstream's dumps (1e-12 relative:
  *     upstream used numpy's SIMD expm1/log1p, which differ from libm by an ulp);
- *   - every number against an independent scalar C implementation of spec §7/§12 in this file
- *     (the CPU reference): z, pi, theta bit for bit, lnl within 1e-12 relative;
+ *   - every number against the CPU backend (tsc_em_run_openmp, 2 threads) and against an
+ *     independent scalar C implementation of spec §7/§12 in this file: z, pi, theta, pi_init,
+ *     theta_init bit for bit, the same iterations, lnl within 1e-12 relative;
  * and, on generated matrices, long rows (> 128 cells: the kernel's pairwise-sum stack), long
  * columns (em_colsum_long, forced with TSC_CL_LONGCOL), device choice errors, kernel build errors
  * with the build log, and the kernel's #error for a missing -D parameter. */
@@ -248,15 +249,56 @@ static void ref_free(ref_t *r)
 
 static void opt_default(tsc_em_opt_t *o)
 {
-    memset(o, 0, sizeof(*o));
-    o->pi_prior = 0, o->theta_prior = 200000, o->epsilon = 1e-7, o->max_iter = 100;
-    o->n_threads = 1, o->backend = TSC_EM_OPENCL, o->cl_platform = o->cl_device = -1, o->log_iterations = 1;
+    tsc_em_opt_init(o);
+    o->backend = TSC_EM_OPENCL;
 }
 
 static void res_free(tsc_em_result_t *r)
 {
-    free(r->pi), free(r->theta), free(r->pi_init), free(r->theta_init), free(r->z);
+    tsc_em_result_free(r);
     memset(r, 0, sizeof(*r));
+}
+
+/* Largest relative difference of A and B (N values) and the number of bitwise differences. */
+static double max_rel(const double *a, const double *b, int64_t n, int64_t *n_diff)
+{
+    double mx = 0;
+    *n_diff = 0;
+    for (int64_t i = 0; i < n; i++) {
+        if (a[i] == b[i]) continue;
+        (*n_diff)++;
+        double d = fabs(a[i] - b[i]) / (fabs(b[i]) > 1e-300 ? fabs(b[i]) : 1e-300);
+        if (!(d <= mx)) mx = d;
+    }
+    return mx;
+}
+
+/* Compare RES with the CPU backend's result for the same options: bitwise, lnl 1e-12. */
+static void check_vs_cpu(const char *what, const tsc_mtx_t *m, const tsc_em_opt_t *o, const tsc_em_result_t *res)
+{
+    tsc_em_opt_t oc = *o;
+    tsc_em_result_t rc;
+    oc.backend = TSC_EM_OPENMP, oc.n_threads = 2, oc.log_iterations = 0;
+    int v = tsc_verbosity();
+    tsc_set_verbosity(TSC_LOG_WARNING);
+    int ret = tsc_em_run_openmp(m, &oc, &rc);
+    tsc_set_verbosity(v);
+    CHECK_INT(ret, 0);
+    if (ret) return;
+    int64_t k = m->n_cols, d1, d2, d3, d4, d5;
+    double x = fmax(fmax(max_rel(res->pi, rc.pi, k, &d1), max_rel(res->theta, rc.theta, k, &d2)),
+                    fmax(max_rel(res->pi_init, rc.pi_init, k, &d3), max_rel(res->theta_init, rc.theta_init, k, &d4)));
+    x = fmax(x, max_rel(res->z, rc.z, m->nnz, &d5));
+    double xl = rc.lnl == res->lnl ? 0 : fabs(res->lnl - rc.lnl) / fabs(rc.lnl);
+    fprintf(stderr, "%s vs CPU backend: iterations %d/%d; bitwise differences pi %lld theta %lld pi_init %lld "
+            "theta_init %lld z %lld (max rel %.3g); lnl rel diff %.3g\n", what, res->iterations, rc.iterations,
+            (long long)d1, (long long)d2, (long long)d3, (long long)d4, (long long)d5, x, xl);
+    CHECK_INT(res->iterations, rc.iterations);
+    CHECK_INT(res->converged, rc.converged);
+    CHECK_INT(d1 + d2 + d3 + d4 + d5, 0);
+    CHECK(x <= 1e-12);
+    CHECK(xl <= 1e-12);
+    tsc_em_result_free(&rc);
 }
 
 /* Run the OpenCL EM with stderr captured into *LOG (malloc'ed). */
@@ -279,20 +321,6 @@ static int run_captured(const tsc_mtx_t *m, const tsc_em_opt_t *o, tsc_em_result
     (*log)[n] = 0;
     if (fp) fclose(fp);
     return ret;
-}
-
-/* Largest relative difference of A and B (N values) and the number of bitwise differences. */
-static double max_rel(const double *a, const double *b, int64_t n, int64_t *n_diff)
-{
-    double mx = 0;
-    *n_diff = 0;
-    for (int64_t i = 0; i < n; i++) {
-        if (a[i] == b[i]) continue;
-        (*n_diff)++;
-        double d = fabs(a[i] - b[i]) / (fabs(b[i]) > 1e-300 ? fabs(b[i]) : 1e-300);
-        if (!(d <= mx)) mx = d;
-    }
-    return mx;
 }
 
 static int pocl_missing;
@@ -370,6 +398,12 @@ static void test_golden(const char *internals, const char *run, double pi_prior,
     CHECK_INT(res.backend, TSC_EM_OPENCL);
     snprintf(ours, sizeof(ours), "%f", res.lnl);
     CHECK_STR(ours, final);
+    char want[128];
+    snprintf(want, sizeof(want), "EM %s after %d iterations.\n", g_conv ? "converged" : "terminated", g_iter);
+    CHECK(strstr(log, want) != NULL);
+    snprintf(want, sizeof(want), "Final log-likelihood: %s.\n", final);
+    CHECK(strstr(log, want) != NULL);
+    check_vs_cpu(run, m, &o, &res);
 
     /* Against upstream's dumps (same options only: the internals were dumped with the defaults) */
     int64_t k = m->n_cols, nd;
@@ -484,6 +518,9 @@ static void test_generated(void)
             CHECK_INT(d1 + d2 + d3 + d4, 0);
             CHECK(xl <= 1e-12);
             if (pass == 1) CHECK(strstr(log, "error") == NULL);
+            char what[64];
+            snprintf(what, sizeof(what), "generated, pass %d", pass);
+            check_vs_cpu(what, m, &o, &res);
         } else {
             fprintf(stderr, "%s", log);
         }
@@ -531,11 +568,19 @@ static void test_errors(void)
     CHECK(g == 0 || g == 1);
     fprintf(stderr, "tsc_em_opencl_has_gpu: %d\n", g);
 
-    /* an empty matrix */
+    /* an empty matrix: no iteration, the start values (as the CPU backend) */
     tsc_mtx_t *e = tsc_mtx_init(TSC_KIND_MATRIX);
-    e->n_cols = 3, e->indptr = calloc(1, 8);
+    e->n_cols = 3, e->n_rows = 2, e->indptr = calloc(3, 8), e->indices = calloc(1, 4), e->score = calloc(1, 4);
+    CHECK_INT(run_captured(e, &o, &res, &log), 0);
+    CHECK_INT(res.iterations, 0);
+    CHECK_INT(res.converged, 1);
+    CHECK(res.pi && res.pi[2] == 1.0 / 3 && res.lnl == 0.0);
+    res_free(&res);
+    free(log);
+    /* a bad matrix: the model's validation */
+    e->nnz = 1, e->indptr[1] = e->indptr[2] = 1;
     CHECK_INT(run_captured(e, &o, &res, &log), -1);
-    CHECK(strstr(log, "empty") != NULL);
+    CHECK(strstr(log, "raw score 0") != NULL);
     free(log);
     tsc_mtx_destroy(e);
 
