@@ -403,7 +403,7 @@ int tsc_em_run(const tsc_mtx_t *m, const tsc_em_opt_t *opt, tsc_em_result_t *res
             if (r == 0) res->backend = TSC_EM_OPENCL;
             return r < 0 ? -1 : 0;
         }
-        tsc_warn("no usable OpenCL device (double precision); using the OpenMP backend");
+        tsc_warn("OpenCL backend unavailable: using the OpenMP backend");
     }
     return tsc_em_run_openmp(m, opt, res);
 }
