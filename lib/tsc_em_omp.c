@@ -104,6 +104,11 @@ static int ctx_build(omp_ctx_t *c, const tsc_mtx_t *m, tsc_em_model_t *md, const
     c->md = md, c->nt = nt, c->K = K;
     if ((m->n_blocks > 0 ? tsc_em_check_blocks(m, &col_block, &nb) : tsc_em_col_blocks(m, &col_block, &nb)) < 0)
         return -1;
+    if (nb > INT32_MAX) {
+        free(col_block);
+        tsc_error("more than %d blocks: not supported", INT32_MAX);
+        return -1;
+    }
 
     /* ambiguous cells per block; block of each ambiguous row; column-0 ranks */
     bnnz = calloc(nb + 1, sizeof(int64_t));
@@ -153,7 +158,7 @@ static int ctx_build(omp_ctx_t *c, const tsc_mtx_t *m, tsc_em_model_t *md, const
     int64_t split_nnz = opt->split_nnz;
     if (split_nnz <= 0) {
         /* Splitting costs a write and a gathered read per cell; it pays only when one block
-         * holds more than about 1/(nt-2) of the work (see man tsc-em, PERFORMANCE). */
+         * holds more than about 1/(nt-2) of the work (man tsc-em, Backends). */
         int64_t lim = nt > 2 ? md->nnz_ambig / (nt - 2) : INT64_MAX;
         split_nnz = lim > EM_SPLIT_MIN ? lim : EM_SPLIT_MIN;
         if (nt <= 2) split_nnz = INT64_MAX;
