@@ -388,9 +388,13 @@ static int clem_setup(clem_t *c, const tsc_mtx_t *m, const tsc_em_opt_t *opt, ts
     int idx64 = c->idx64 = c->nnz >= UINT32_MAX || c->n_rows >= UINT32_MAX;
     uint64_t total, largest;
     cl_ulong gmem = 0, maxalloc = 0, lmem = 0;
-    clGetDeviceInfo(c->dev, CL_DEVICE_GLOBAL_MEM_SIZE, sizeof(gmem), &gmem, NULL);
-    clGetDeviceInfo(c->dev, CL_DEVICE_MAX_MEM_ALLOC_SIZE, sizeof(maxalloc), &maxalloc, NULL);
-    clGetDeviceInfo(c->dev, CL_DEVICE_LOCAL_MEM_SIZE, sizeof(lmem), &lmem, NULL);
+    if (tsc_cl_ok(clGetDeviceInfo(c->dev, CL_DEVICE_GLOBAL_MEM_SIZE, sizeof(gmem), &gmem, NULL),
+                  "clGetDeviceInfo(CL_DEVICE_GLOBAL_MEM_SIZE)") < 0 ||
+        tsc_cl_ok(clGetDeviceInfo(c->dev, CL_DEVICE_MAX_MEM_ALLOC_SIZE, sizeof(maxalloc), &maxalloc, NULL),
+                  "clGetDeviceInfo(CL_DEVICE_MAX_MEM_ALLOC_SIZE)") < 0 ||
+        tsc_cl_ok(clGetDeviceInfo(c->dev, CL_DEVICE_LOCAL_MEM_SIZE, sizeof(lmem), &lmem, NULL),
+                  "clGetDeviceInfo(CL_DEVICE_LOCAL_MEM_SIZE)") < 0)
+        return -1;
     clem_footprint(c->n_rows, c->n_cols, c->nnz, idx64, &total, &largest);
     if (total > gmem || largest > maxalloc) {
         tsc_warn("the matrix needs %.1f MiB of OpenCL device memory (largest buffer %.1f MiB); the device has "
