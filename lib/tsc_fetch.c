@@ -707,7 +707,7 @@ static int run_collated(tsc_fetch_t *f, tsc_hitw_t *hw)
     cs.in_order = 1;
     cs.last_tid = -1;
     cs.next_progress = 2500000;
-    int ret = -1, r, nfree = 0, nall = 0, maxb;
+    int ret = -1, r, nfree = 0, nall = 0, maxb, inflight = 0;
     int64_t nrec = 0;
     hts_tpool_process *q = NULL;
     bam1_t *pend = bam_init1();
@@ -721,11 +721,11 @@ static int run_collated(tsc_fetch_t *f, tsc_hitw_t *hw)
         tsc_error("out of memory");
         goto end;
     }
-    if (f->pool && !(q = hts_tpool_process_init(f->pool, maxb - 2, 0))) { tsc_error("cannot start threads"); goto end; }
+    if (f->pool && !(q = hts_tpool_process_init(f->pool, maxb, 0))) { tsc_error("cannot start threads"); goto end; }
 #define NEW_BATCH() do { \
         if (nfree > 0) cur = freeb[--nfree]; \
         else { \
-            if (nall == maxb || !(cur = calloc(1, sizeof(batch_t)))) { tsc_error("out of memory"); goto end; } \
+            if (nall == maxb || !(cur = calloc(1, sizeof(batch_t)))) { tsc_error(nall == maxb ? "internal error: no free batch" : "out of memory"); goto end; } \
             all[nall] = cur; jobs[nall].bt = cur; jobs[nall].ctx = f->ctx; nall++; \
             cur->keep_names = f->opt.keep_names; tsc_frag_init(&cur->fr); \
         } \
@@ -746,18 +746,23 @@ static int run_collated(tsc_fetch_t *f, tsc_hitw_t *hw)
                     if (consume(&cs, cur) < 0) goto end;
                     freeb[nfree++] = cur;
                 } else {
-                    while (hts_tpool_dispatch2(f->pool, q, job_run, jb, 1) < 0) {
+                    /* at most maxb-1 batches in the pool, so one is always free to fill */
+                    while (inflight >= maxb - 1) {
                         hts_tpool_result *res = hts_tpool_next_result_wait(q);
                         if (!res) { tsc_error("thread pool failure"); goto end; }
                         job_t *dj = hts_tpool_result_data(res);
                         hts_tpool_delete_result(res, 0);
+                        inflight--;
                         if (consume(&cs, dj->bt) < 0) goto end;
                         freeb[nfree++] = dj->bt;
                     }
+                    if (hts_tpool_dispatch2(f->pool, q, job_run, jb, -1) < 0) { tsc_error("thread pool failure"); goto end; }
+                    inflight++;
                     hts_tpool_result *res;
                     while ((res = hts_tpool_next_result(q))) {
                         job_t *dj = hts_tpool_result_data(res);
                         hts_tpool_delete_result(res, 0);
+                        inflight--;
                         if (consume(&cs, dj->bt) < 0) goto end;
                         freeb[nfree++] = dj->bt;
                     }
