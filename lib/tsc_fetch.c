@@ -4,7 +4,6 @@
 #include <string.h>
 #include <inttypes.h>
 #include <sys/stat.h>
-#include <htslib/khash.h>
 #include "tsc_fetch_internal.h"
 
 /* ---------------------------------------------------------------- options */
@@ -400,55 +399,59 @@ int tsc_fetch_emit(const tsc_fetch_t *f, tsc_hitw_t *hw, const tsc_frag_t *fr, i
 
 /* ---------------------------------------------------------------- collation checks */
 
-/* A FIFO set of name hashes: membership of the last CAP names added. */
-KHASH_MAP_INIT_INT64(h64, int32_t)
+/* The names of the last WINDOW insertions, by 64-bit hash: a set-associative table of 4-entry
+ * buckets (one cache line), 2 buckets per name of the window, each entry the hash and the
+ * insertion number.  Entries older than the window count as empty; a full bucket drops its oldest
+ * entry, which for a live one (a bucket holding 5 of the last WINDOW names, probability about
+ * 2e-4 per bucket) makes that name undetectable: the checks are near-exact, never false alarms
+ * beyond equal hashes. */
+#define WINDOW (1 << 16)
+#define WAYS 4
+typedef struct {
+    uint64_t h;
+    int64_t t;   /* insertion number + 1; 0 = empty */
+} went_t;
 
 typedef struct {
-    khash_t(h64) *h;
-    uint64_t *ring;
-    int64_t cap, n, head;
-} fifo_t;
+    went_t *e;
+    uint64_t mask;  /* buckets - 1 */
+    int64_t t;      /* insertions so far */
+} window_t;
 
-static int fifo_init(fifo_t *s, int64_t cap)
+static int window_init(window_t *w)
 {
-    s->cap = cap; s->n = s->head = 0;
-    s->h = kh_init(h64);
-    s->ring = malloc((size_t)cap * sizeof(uint64_t));
-    return s->h && s->ring ? 0 : -1;
+    uint64_t nb = 2 * WINDOW;
+    w->e = calloc(nb * WAYS, sizeof(went_t));
+    w->mask = nb - 1;
+    w->t = 0;
+    return w->e ? 0 : -1;
 }
 
-static void fifo_free(fifo_t *s)
-{
-    if (s->h) kh_destroy(h64, s->h);
-    free(s->ring);
-}
+static void window_free(window_t *w) { free(w->e); }
 
-static inline int fifo_has(const fifo_t *s, uint64_t k)
+static inline int window_has(const window_t *w, uint64_t h)
 {
-    return kh_get(h64, s->h, k) != kh_end(s->h);
-}
-
-static int fifo_add(fifo_t *s, uint64_t k)
-{
-    int ret;
-    if (s->n == s->cap) { /* evict the oldest */
-        uint64_t old = s->ring[s->head];
-        khint_t it = kh_get(h64, s->h, old);
-        if (it != kh_end(s->h) && --kh_val(s->h, it) == 0) kh_del(h64, s->h, it);
-        s->n--;
-        s->head = (s->head + 1) % s->cap;
-    }
-    khint_t it = kh_put(h64, s->h, k, &ret);
-    if (ret < 0) return -1;
-    if (ret) kh_val(s->h, it) = 0;
-    kh_val(s->h, it)++;
-    s->ring[(s->head + s->n) % s->cap] = k;
-    s->n++;
+    const went_t *b = w->e + ((h >> 20) & w->mask) * WAYS;
+    for (int i = 0; i < WAYS; i++)
+        if (b[i].t > 0 && b[i].h == h && w->t - (b[i].t - 1) <= WINDOW) return 1;
     return 0;
 }
 
-#define RECENT_NAMES (1 << 16)   /* names of the last bundles checked against each new one */
-#define ORPHAN_NAMES (1 << 18)   /* names of bundles with a primary mate missing */
+static inline void window_prefetch(const window_t *w, uint64_t h)
+{
+    __builtin_prefetch(w->e + ((h >> 20) & w->mask) * WAYS);
+}
+
+static inline void window_add(window_t *w, uint64_t h)
+{
+    went_t *b = w->e + ((h >> 20) & w->mask) * WAYS;
+    int k = 0;
+    for (int i = 1; i < WAYS; i++)
+        if (b[i].t < b[k].t) k = i;
+    b[k].h = h;
+    b[k].t = ++w->t;
+}
+
 #define SORTED_EARLY 100000      /* placed records in coordinate order: stop early */
 #define SORTED_EOF 1000          /* ... or at the end */
 
@@ -478,7 +481,8 @@ static int sorted_content(const tsc_fetch_t *f, int64_t nplaced)
  * thread pool with -t > 1, in file order through an ordered process queue) into counters and HITS
  * records; the main thread then checks the names for collation, merges the counters and writes
  * the records, batch by batch in file order.  Results do not depend on the number of threads. */
-#define BATCH_RECORDS 4096
+#define BATCH_RECORDS 4096 /* records per batch (whole bundles: more for a bigger bundle) */
+#define MAX_BATCHES 16     /* batches in flight at most: about 1.5 MB each for 2x100 bp reads */
 
 typedef struct {
     /* input */
@@ -639,7 +643,7 @@ static void *job_run(void *arg)
 typedef struct {
     tsc_fetch_t *f;
     tsc_hitw_t *hw;
-    fifo_t recent, orphans;
+    window_t recent, orphans;
     int check_sorted, in_order;
     int32_t last_tid;
     hts_pos_t last_pos;
@@ -653,14 +657,20 @@ static int consume(consumer_t *cs, batch_t *bt)
     int32_t h = 0;
     if (bt->err) return frag_error(f, bt->err, bt->err_rec, bt->err_name.s);
     const char *name = bt->names.s;
+    for (int32_t k = 0; k < bt->nb && k < 16; k++) {
+        window_prefetch(&cs->recent, bt->bhash[k]);
+        window_prefetch(&cs->orphans, bt->bhash[k]);
+    }
     for (int32_t k = 0; k < bt->nb; k++) {
         uint64_t hh = bt->bhash[k];
-        if (fifo_has(&cs->recent, hh) || fifo_has(&cs->orphans, hh))
-            return scattered(f, bam_get_qname(bt->b[bt->bstart[k]]), bt->idx0 + bt->bstart[k], fifo_has(&cs->orphans, hh) && !fifo_has(&cs->recent, hh));
-        if (fifo_add(&cs->recent, hh) < 0 || (bt->orphan[k] && fifo_add(&cs->orphans, hh) < 0)) {
-            tsc_error("out of memory");
-            return -1;
+        if (k + 16 < bt->nb) { /* the tables are larger than the caches */
+            window_prefetch(&cs->recent, bt->bhash[k + 16]);
+            window_prefetch(&cs->orphans, bt->bhash[k + 16]);
         }
+        if (window_has(&cs->recent, hh) || window_has(&cs->orphans, hh))
+            return scattered(f, bam_get_qname(bt->b[bt->bstart[k]]), bt->idx0 + bt->bstart[k], !window_has(&cs->recent, hh));
+        window_add(&cs->recent, hh);
+        if (bt->orphan[k]) window_add(&cs->orphans, hh);
         if (h < bt->nh && bt->hb[h] == k) {
             tsc_hit_t x;
             x.frag = cs->ord;
@@ -697,25 +707,25 @@ static int run_collated(tsc_fetch_t *f, tsc_hitw_t *hw)
     cs.in_order = 1;
     cs.last_tid = -1;
     cs.next_progress = 2500000;
-    int ret = -1, r, nfree = 0, nall = 0, maxb;
+    int ret = -1, r, nfree = 0, nall = 0, maxb, inflight = 0;
     int64_t nrec = 0;
     hts_tpool_process *q = NULL;
     bam1_t *pend = bam_init1();
     /* batches: all of them (for cleanup), the free ones, and the jobs */
     maxb = f->pool ? 2 * hts_tpool_size(f->pool) + 4 : 1;
+    if (maxb > MAX_BATCHES) maxb = MAX_BATCHES;
     batch_t **all = calloc((size_t)maxb, sizeof(batch_t *)), **freeb = calloc((size_t)maxb, sizeof(batch_t *));
     job_t *jobs = calloc((size_t)maxb, sizeof(job_t));
     batch_t *cur = NULL;
-    if (!pend || !all || !freeb || !jobs || fifo_init(&cs.recent, RECENT_NAMES) < 0 ||
-        fifo_init(&cs.orphans, ORPHAN_NAMES) < 0) {
+    if (!pend || !all || !freeb || !jobs || window_init(&cs.recent) < 0 || window_init(&cs.orphans) < 0) {
         tsc_error("out of memory");
         goto end;
     }
-    if (f->pool && !(q = hts_tpool_process_init(f->pool, maxb - 2, 0))) { tsc_error("cannot start threads"); goto end; }
+    if (f->pool && !(q = hts_tpool_process_init(f->pool, maxb, 0))) { tsc_error("cannot start threads"); goto end; }
 #define NEW_BATCH() do { \
         if (nfree > 0) cur = freeb[--nfree]; \
         else { \
-            if (nall == maxb || !(cur = calloc(1, sizeof(batch_t)))) { tsc_error("out of memory"); goto end; } \
+            if (nall == maxb || !(cur = calloc(1, sizeof(batch_t)))) { tsc_error(nall == maxb ? "internal error: no free batch" : "out of memory"); goto end; } \
             all[nall] = cur; jobs[nall].bt = cur; jobs[nall].ctx = f->ctx; nall++; \
             cur->keep_names = f->opt.keep_names; tsc_frag_init(&cur->fr); \
         } \
@@ -736,18 +746,23 @@ static int run_collated(tsc_fetch_t *f, tsc_hitw_t *hw)
                     if (consume(&cs, cur) < 0) goto end;
                     freeb[nfree++] = cur;
                 } else {
-                    while (hts_tpool_dispatch2(f->pool, q, job_run, jb, 1) < 0) {
+                    /* at most maxb-1 batches in the pool, so one is always free to fill */
+                    while (inflight >= maxb - 1) {
                         hts_tpool_result *res = hts_tpool_next_result_wait(q);
                         if (!res) { tsc_error("thread pool failure"); goto end; }
                         job_t *dj = hts_tpool_result_data(res);
                         hts_tpool_delete_result(res, 0);
+                        inflight--;
                         if (consume(&cs, dj->bt) < 0) goto end;
                         freeb[nfree++] = dj->bt;
                     }
+                    if (hts_tpool_dispatch2(f->pool, q, job_run, jb, -1) < 0) { tsc_error("thread pool failure"); goto end; }
+                    inflight++;
                     hts_tpool_result *res;
                     while ((res = hts_tpool_next_result(q))) {
                         job_t *dj = hts_tpool_result_data(res);
                         hts_tpool_delete_result(res, 0);
+                        inflight--;
                         if (consume(&cs, dj->bt) < 0) goto end;
                         freeb[nfree++] = dj->bt;
                     }
@@ -787,8 +802,8 @@ end:
     for (int i = 0; i < nall; i++) batch_free(all[i]);
     free(all); free(freeb); free(jobs);
     if (pend) bam_destroy1(pend);
-    fifo_free(&cs.recent);
-    fifo_free(&cs.orphans);
+    window_free(&cs.recent);
+    window_free(&cs.orphans);
     return ret;
 }
 

@@ -34,7 +34,18 @@ typedef struct {
     int64_t head, tail;  /* linked list of its records in the store */
 } tfrag_t;
 
-KHASH_MAP_INIT_STR(tname, int64_t)
+/* Read names are keyed by two 64-bit hashes (a collision needs 2^64 names) */
+typedef struct { uint64_t a, b; } nkey_t;
+static inline khint_t nkey_hash(nkey_t k) { return (khint_t)(k.a >> 32) ^ (khint_t)k.a; }
+static inline int nkey_eq(nkey_t x, nkey_t y) { return x.a == y.a && x.b == y.b; }
+static inline nkey_t name_key(const bam1_t *b)
+{
+    const char *qn = bam_get_qname(b);
+    size_t l = b->core.l_qname - 1 - b->core.l_extranul;
+    nkey_t k = { tsc_name_hash(qn, l, TSC_SEED1), tsc_name_hash(qn, l, TSC_SEED2) };
+    return k;
+}
+KHASH_INIT(tname, nkey_t, int64_t, 1, nkey_hash, nkey_eq)
 
 typedef struct {
     khash_t(tname) *h;
@@ -66,20 +77,19 @@ static int grow64(void **a, int64_t *m, int64_t n, size_t sz)
     return 0;
 }
 
-/* The fragment of NAME, created if missing. Returns its index, or -1 on OOM. */
-static int64_t tstore_get(tstore_t *s, const char *name, int create)
+/* The fragment of read B, created if missing. Returns its index, or -1 on OOM. */
+static int64_t tstore_get(tstore_t *s, const bam1_t *b, nkey_t key)
 {
-    khint_t k = kh_get(tname, s->h, name);
+    khint_t k = kh_get(tname, s->h, key);
     if (k != kh_end(s->h)) return kh_val(s->h, k);
-    if (!create) return -2;
     int64_t m = s->m_fr;
     if (grow64((void **)&s->fr, &m, s->n_fr + 1, sizeof(tfrag_t)) < 0) return -1;
     s->m_fr = m;
     tfrag_t *t = &s->fr[s->n_fr];
-    if (!(t->name = strdup(name))) return -1;
+    if (!(t->name = strdup(bam_get_qname(b)))) return -1;
     t->first = -1; t->head = t->tail = -1;
     int ret;
-    k = kh_put(tname, s->h, t->name, &ret);
+    k = kh_put(tname, s->h, key, &ret);
     if (ret < 0) { free(t->name); return -1; }
     kh_val(s->h, k) = s->n_fr;
     return s->n_fr++;
@@ -283,7 +293,7 @@ static int pass1(tsc_fetch_t *f, tstore_t *s, int store)
         }
         while ((r = sam_itr_next(f->fp, itr, b)) >= 0) {
             if ((b->core.flag & BAM_FUNMAP) && !store) continue;
-            int64_t fi = tstore_get(s, bam_get_qname(b), 1);
+            int64_t fi = tstore_get(s, b, name_key(b));
             if (fi < 0) { tsc_error("out of memory"); goto end; }
             if (store) {
                 if (reduce(&sc, b, nrec, 1) < 0 || tstore_add(s, fi, &sc) < 0) { tsc_error("out of memory"); goto end; }
@@ -300,7 +310,7 @@ static int pass1(tsc_fetch_t *f, tstore_t *s, int store)
     while ((r = sam_read1(fp, h, b)) >= 0) {
         int t = touches(f, b, &qb, &nq_m);
         if (t < 0) { tsc_error("out of memory"); goto end; }
-        if (t && tstore_get(s, bam_get_qname(b), 1) < 0) { tsc_error("out of memory"); goto end; }
+        if (t && tstore_get(s, b, name_key(b)) < 0) { tsc_error("out of memory"); goto end; }
         nrec++;
     }
     if (r < -1) { tsc_error("%s: truncated or corrupted input after record %" PRId64, f->path, nrec); goto end; }
@@ -319,9 +329,6 @@ end:
 
 /* ---------------------------------------------------------------- fragments outside the loci */
 
-typedef struct { uint64_t a, b; } nkey_t;
-static inline khint_t nkey_hash(nkey_t k) { return (khint_t)(k.a >> 32) ^ (khint_t)k.a; }
-static inline int nkey_eq(nkey_t x, nkey_t y) { return x.a == y.a && x.b == y.b; }
 KHASH_INIT(nk8, nkey_t, uint8_t, 1, nkey_hash, nkey_eq)
 
 typedef struct {
@@ -453,13 +460,11 @@ static int outside_retire(outside_t *o, int32_t tid, hts_pos_t pos)
     return 0;
 }
 
-static int outside_record(outside_t *o, const bam1_t *b, int64_t idx)
+static int outside_record(outside_t *o, const bam1_t *b, nkey_t n, int64_t idx)
 {
     const bam1_core_t *c = &b->core;
     uint16_t flag = c->flag;
     const char *qn = bam_get_qname(b);
-    size_t ql = strlen(qn);
-    nkey_t n = { tsc_name_hash(qn, ql, TSC_SEED1), tsc_name_hash(qn, ql, TSC_SEED2) };
     if (first_kind(flag)) {
         int cls, ret;
         if (!(flag & BAM_FPAIRED)) cls = (flag & BAM_FUNMAP) ? TSC_FC_SU : TSC_FC_SM;
@@ -560,10 +565,11 @@ int tsc_fetch_run_sorted(tsc_fetch_t *f, tsc_hitw_t *hw)
         }
         last_tid = t; last_pos = c->pos;
         if (outside_retire(&o, t, c->pos) < 0) goto end;
-        khint_t k = kh_get(tname, s.h, bam_get_qname(b));
+        nkey_t key = name_key(b);
+        khint_t k = kh_get(tname, s.h, key);
         if (k != kh_end(s.h)) {
             if (reduce(&sc, b, nrec, 0) < 0 || tstore_add(&s, kh_val(s.h, k), &sc) < 0) { tsc_error("out of memory"); goto end; }
-        } else if (outside_record(&o, b, nrec) < 0) goto end;
+        } else if (outside_record(&o, b, key, nrec) < 0) goto end;
         nrec++;
     }
     if (r < -1) { tsc_error("%s: truncated or corrupted input after record %" PRId64, f->path, nrec); goto end; }

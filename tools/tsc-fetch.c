@@ -25,6 +25,7 @@ static void usage(FILE *fp, const tsc_fetch_opt_t *o)
 "      --prefilter            read only the loci regions of an indexed, coordinate-sorted file:\n"
 "                             much faster, APPROXIMATE (alignments outside the loci are unseen)\n"
 "      --min-as INT           with --prefilter: the minimum alignment score of the whole file\n"
+"      --progress             report progress (every 2.5M fragments) and the passes\n"
 "  -r, --reference FILE       reference FASTA for CRAM input\n"
 "  -t, --threads INT          total threads (BGZF decoding uses INT-1) [%d]\n"
 "  -o, --output FILE          write the stream to FILE [stdout]\n"
@@ -39,12 +40,12 @@ static void usage(FILE *fp, const tsc_fetch_opt_t *o)
 
 int main(int argc, char *argv[])
 {
-    enum { OPT_ORDER = 1000, OPT_PREFILTER, OPT_MINAS };
+    enum { OPT_ORDER = 1000, OPT_PREFILTER, OPT_MINAS, OPT_PROGRESS };
     static const struct option lopts[] = {
         { "overlap-threshold", 1, NULL, 'T' }, { "stranded-mode", 1, NULL, 's' },
         { "names", 0, NULL, 'n' }, { "input-order", 1, NULL, OPT_ORDER },
         { "prefilter", 0, NULL, OPT_PREFILTER }, { "min-as", 1, NULL, OPT_MINAS },
-        { "reference", 1, NULL, 'r' }, { "threads", 1, NULL, 't' }, { "output", 1, NULL, 'o' },
+        { "progress", 0, NULL, OPT_PROGRESS }, { "reference", 1, NULL, 'r' }, { "threads", 1, NULL, 't' }, { "output", 1, NULL, 'o' },
         TSC_LONGOPT_GLOBAL, { NULL, 0, NULL, 0 }
     };
     tsc_fetch_opt_t opt;
@@ -82,6 +83,7 @@ int main(int argc, char *argv[])
                 return tsc_usage_error("--min-as: '%s' is not an integer", optarg);
             opt.has_min_as = 1;
             break;
+        case OPT_PROGRESS: if (tsc_verbosity() < TSC_LOG_INFO) tsc_set_verbosity(TSC_LOG_INFO); break;
         case 'r': opt.reference = optarg; break;
         case 't':
             if (tsc_parse_int(optarg, 1, 1024, &opt.n_threads) < 0)

@@ -5,7 +5,8 @@
 #  2. the coordinate-sorted copy gives the same records and counters as the collated file, with
 #     the index (first pass over the loci only) and without it, for all loci and for a subset of
 #     loci (most fragments are then counted without being kept);
-#  3. scattering that the recent-name window cannot see: a pair's mate 70000 fragments later (the
+#  3. CRAM (reference embedded, and given with -r) gives what BAM gives;
+#  4. scattering that the recent-name window cannot see: a pair's mate 70000 fragments later (the
 #     orphan check), and coordinate-sorted content without SO:coordinate (the order check), both
 #     rejected; --input-order name skips the order check.
 set -eu
@@ -45,7 +46,17 @@ for bed in up sub; do
     done
 done
 
-# 3. scattering beyond the window of recent names
+# 3. CRAM
+awk 'BEGIN { n["chrA"] = 10000; n["chrB"] = 10000; n["chrC"] = 5000; n["chrD"] = 5000;
+    for (c in n) { print ">" c; for (i = 0; i < n[c]; i += 50) print "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA" } }' > "$T/ref.fa"
+samtools faidx "$T/ref.fa"
+samtools view -C -T "$T/ref.fa" --output-fmt-option embed_ref=1 -o "$T/e.cram" "$G/synth-input/synth.bam"
+samtools view -C -T "$T/ref.fa" -o "$T/r.cram" "$G/synth-input/synth.bam"
+tsc-fetch -n syn.bed "$G/synth-input/synth.bam" | tsc-view - | grep -v '^@prov' > "$T/bam.txt"
+tsc-fetch -n syn.bed "$T/e.cram" | tsc-view - | grep -v '^@prov' | cmp -s - "$T/bam.txt" || fail "CRAM (embedded reference) differs"
+tsc-fetch -n -t 2 -r "$T/ref.fa" syn.bed "$T/r.cram" | tsc-view - | grep -v '^@prov' | cmp -s - "$T/bam.txt" || fail "CRAM (-r) differs"
+
+# 4. scattering beyond the window of recent names
 {
     printf '@HD\tVN:1.6\tSO:unsorted\n@SQ\tSN:chr1\tLN:100000000\n'
     printf 'p\t99\tchr1\t1001\t1\t50M\t=\t1201\t250\t*\t*\tAS:i:1\n'
