@@ -1,6 +1,7 @@
 /* test_em_opencl.c -- unit tests of the OpenCL EM backend (lib/tsc_em_opencl.c, kernels/em.cl).
  * Part of tsc (Telescope in C). MIT licence.
  *
+ * Figures (differences found) go to stdout, failures to stderr.
  * Runs on whatever OpenCL device exists (PoCL here, a required test dependency: without an
  * OpenCL platform with an fp64 device the test FAILS). Checks, on the golden internals of the
  * bundled and synth data sets, under 8 upstream option sets:
@@ -290,7 +291,7 @@ static void check_vs_cpu(const char *what, const tsc_mtx_t *m, const tsc_em_opt_
                     fmax(max_rel(res->pi_init, rc.pi_init, k, &d3), max_rel(res->theta_init, rc.theta_init, k, &d4)));
     x = fmax(x, max_rel(res->z, rc.z, m->nnz, &d5));
     double xl = rc.lnl == res->lnl ? 0 : fabs(res->lnl - rc.lnl) / fabs(rc.lnl);
-    fprintf(stderr, "%s vs CPU backend: iterations %d/%d; bitwise differences pi %lld theta %lld pi_init %lld "
+    printf("%s vs CPU backend: iterations %d/%d; bitwise differences pi %lld theta %lld pi_init %lld "
             "theta_init %lld z %lld (max rel %.3g); lnl rel diff %.3g\n", what, res->iterations, rc.iterations,
             (long long)d1, (long long)d2, (long long)d3, (long long)d4, (long long)d5, x, xl);
     CHECK_INT(res->iterations, rc.iterations);
@@ -413,7 +414,7 @@ static void test_golden(const char *internals, const char *run, double pi_prior,
         double r3 = max_rel(res.pi, g + 2 * k, k, &nd), r4 = max_rel(res.theta, g + 3 * k, k, &nd);
         int64_t nz;
         double r5 = max_rel(res.z, gz, m->nnz, &nz);
-        fprintf(stderr, "%s vs upstream: max rel diff pi_init %.3g theta_init %.3g pi %.3g theta %.3g z %.3g "
+        printf("%s vs upstream: max rel diff pi_init %.3g theta_init %.3g pi %.3g theta %.3g z %.3g "
                 "(%lld of %lld z differ)\n", run, r1, r2, r3, r4, r5, (long long)nz, (long long)m->nnz);
         for (int64_t j = 0; j < k; j++) {
             CHECK_NEAR(res.pi_init[j], g[j], 1e-300, 1e-12);
@@ -436,7 +437,7 @@ static void test_golden(const char *internals, const char *run, double pi_prior,
     double x3 = max_rel(res.pi_init, r.pi_init, k, &d3), x4 = max_rel(res.theta_init, r.theta_init, k, &d4);
     double x5 = max_rel(res.z, r.z, m->nnz, &d5);
     double xl = fabs(res.lnl - r.lnl) / fabs(r.lnl);
-    fprintf(stderr, "%s vs C reference: bitwise differences pi %lld theta %lld pi_init %lld theta_init %lld z %lld "
+    printf("%s vs C reference: bitwise differences pi %lld theta %lld pi_init %lld theta_init %lld z %lld "
             "(max rel %.3g); lnl rel diff %.3g\n", run, (long long)d1, (long long)d2, (long long)d3, (long long)d4,
             (long long)d5, fmax(fmax(fmax(x1, x2), fmax(x3, x4)), x5), xl);
     CHECK_INT(d1 + d2 + d3 + d4 + d5, 0);
@@ -511,7 +512,7 @@ static void test_generated(void)
             max_rel(res.pi, rr->pi, m->n_cols, &d1), max_rel(res.theta, rr->theta, m->n_cols, &d2);
             max_rel(res.pi_init, rr->pi_init, m->n_cols, &d3);
             double xz = max_rel(res.z, rr->z, m->nnz, &d4), xl = fabs(res.lnl - rr->lnl) / fabs(rr->lnl);
-            fprintf(stderr, "generated %lld x %lld (%lld cells), pass %d: %d iterations; bitwise differences pi %lld "
+            printf("generated %lld x %lld (%lld cells), pass %d: %d iterations; bitwise differences pi %lld "
                     "theta %lld pi_init %lld z %lld (max rel %.3g); lnl rel diff %.3g\n", (long long)m->n_rows,
                     (long long)m->n_cols, (long long)m->nnz, pass, res.iterations, (long long)d1, (long long)d2,
                     (long long)d3, (long long)d4, xz, xl);
@@ -572,7 +573,7 @@ static void test_errors(void)
     opt_default(&o);
     int g = tsc_em_opencl_has_gpu(&o);
     CHECK(g == 0 || g == 1);
-    fprintf(stderr, "tsc_em_opencl_has_gpu: %d\n", g);
+    printf("tsc_em_opencl_has_gpu: %d\n", g);
 
     /* an empty matrix: no iteration, the start values (as the CPU backend) */
     tsc_mtx_t *e = tsc_mtx_init(TSC_KIND_MATRIX);
