@@ -460,9 +460,9 @@ static void out_locus_row(out_t *o, const tsc_mtx_t *m, const tsc_report_t *rep,
     int have = j >= 0 && m->n_rows > 0;
     out_locus(o, nm);
     out_str(o, "\t");
-    out_i64(o, len);
-    out_str(o, "\t");
     out_count(o, have ? rep->count[j] : 0.0, rep->mode);
+    out_str(o, "\t");
+    out_i64(o, len);
     out_str(o, "\t");
     out_repr(o, have ? m->pi[j] : 0.0);
     out_str(o, "\t");
@@ -519,17 +519,18 @@ int tsc_report_write_all_loci(FILE *fp, const char *name, const tsc_mtx_t *m,
     out_str(&o, tsc_ra_mode_name(opt->mode));
     out_str(&o, "\n# conf_prob: ");
     out_repr(&o, opt->conf_prob);
-    if ((v = tsc_hdr_get_info(h, "_em_iterations"))) {
-        out_str(&o, "\n# em_iterations: ");
-        out_comment_val(&o, v);
-    }
-    if ((v = tsc_hdr_get_info(h, "_em_converged"))) {
-        out_str(&o, "\n# em_converged: ");
-        out_str(&o, strcmp(v, "1") == 0 ? "yes" : strcmp(v, "0") == 0 ? "no (max_iter)" : "?");
-    }
-    if ((v = tsc_hdr_get_info(h, "_em_backend"))) {
-        out_str(&o, "\n# em_backend: ");
-        out_comment_val(&o, v);
+    /* every EM key tsc-em left in the run info (_em_iterations, _em_converged, _em_backend,
+     * and any settings it records), in stream order */
+    for (a = 0; a < h->n_info; a++) {
+        if (strncmp(h->info[a].key, "_em_", 4) != 0) continue;
+        v = h->info[a].val;
+        out_str(&o, "\n# ");
+        out_comment_val(&o, h->info[a].key + 1);
+        out_str(&o, ": ");
+        if (strcmp(h->info[a].key, "_em_converged") == 0)
+            out_str(&o, strcmp(v, "1") == 0 ? "yes" : strcmp(v, "0") == 0 ? "no (max_iter)" : v);
+        else
+            out_comment_val(&o, v);
     }
     if (m->n_rows > 0) {
         out_str(&o, "\n# final_lnl: ");
@@ -543,7 +544,7 @@ int tsc_report_write_all_loci(FILE *fp, const char *name, const tsc_mtx_t *m,
         out_str(&o, "=");
         out_comment_val(&o, h->info[a].val);
     }
-    out_str(&o, "\nlocus\tlength\tcount\tfinal_prop\tfinal_conf\tunique_count\tinit_aligned\n");
+    out_str(&o, "\nlocus\tcount\tlength\tfinal_prop\tfinal_conf\tunique_count\tinit_aligned\n");
     out_locus_row(&o, m, rep, K > 0 ? h->feat[0] : "__no_feature", 0, K > 0 ? 0 : -1);
     for (a = 0; a < m->n_aloc && !o.err; a++) {
         khint_t k = kh_get(str2i, col, m->aloc[a]);

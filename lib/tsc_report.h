@@ -64,8 +64,10 @@ int tsc_report_write_counts(FILE *fp, const char *name, const tsc_mtx_t *m,
 int tsc_report_write_stats(FILE *fp, const char *name, const tsc_mtx_t *m,
                            const tsc_report_t *rep) TSC_RESULT_USED;
 /** tsc's all-loci table: '#' provenance lines (PROG, CMDLINE, the stream's provenance, EM
- * settings and iterations), then one row for the no-feature key and one per annotated locus
- * (ALOC, annotation order), zeros included. -1 (logged) if M has no ALOC list. */
+ * settings and iterations), a header, then one row for the no-feature key and one per annotated
+ * locus (ALOC, annotation order), zeros included. Columns: locus, count (second, as in
+ * TE_counts, so tsc-merge reads either), length, final_prop, final_conf, unique_count,
+ * init_aligned. -1 (logged) if M has no ALOC list. */
 int tsc_report_write_all_loci(FILE *fp, const char *name, const tsc_mtx_t *m,
                               const tsc_report_t *rep, const tsc_report_opt_t *o,
                               const char *prog, const char *cmdline) TSC_RESULT_USED;

@@ -202,7 +202,8 @@ static int next_line(txt_t *t)
     t->ks.l = 0;
     while ((c = getc(t->fp)) != EOF && c != '\n') kputc(c, &t->ks);
     if (c == EOF && t->ks.l == 0) return ferror(t->fp) ? -1 : 0;
-    if (!t->ks.s) kputs("", &t->ks);
+    if (ks_resize(&t->ks, t->ks.l + 1) < 0) return -1;
+    t->ks.s[t->ks.l] = 0; /* also terminates an empty line */
     t->line++;
     return 1;
 }

@@ -50,10 +50,14 @@ for m in choose average conf unique; do cmp -s "$d/s-exclude-run_stats.tsv" "$d/
 tsc-report -m choose -o "$d/a" --all-loci "$d/a-all.tsv" "$d/syn.fit" || fail=1
 n=$(grep -vc '^#' "$d/a-all.tsv")
 [ "$n" = 11 ] || { echo "FAIL all-loci: $n lines (expected header + no-feature + 9 loci)"; fail=1; }
-grep -v '^#' "$d/a-all.tsv" | awk -F'\t' 'NR > 1 && $3 > 0 { print $1 "\t" $3 }' | sort > "$d/a1"
+grep -v '^#' "$d/a-all.tsv" | awk -F'\t' 'NR > 1 && $2 > 0 { print $1 "\t" $2 }' | sort > "$d/a1"
 awk -F'\t' 'NR > 1 && $2 > 0' "$d/a-TE_counts.tsv" | sort > "$d/a2"
 cmp -s "$d/a1" "$d/a2" || { echo "FAIL all-loci counts differ from TE_counts"; fail=1; }
 grep -q '^# input: test_report_golden ' "$d/a-all.tsv" || { echo "FAIL all-loci provenance"; fail=1; }
+# tsc-merge reads the all-loci table like a TE_counts file
+if command -v tsc-merge > /dev/null 2>&1; then
+    tsc-merge "$d/a-all.tsv" "$d/a-TE_counts.tsv" > "$d/merged" || { echo "FAIL tsc-merge on the all-loci table"; fail=1; }
+fi
 grep -q '^# ' "$d/a-TE_counts.tsv" "$d/a-run_stats.tsv" && { echo "FAIL '#' line in a Telescope file"; fail=1; }
 # failures leave no complete-looking file: unwritable all-loci path, truncated input
 mkdir "$d/f"

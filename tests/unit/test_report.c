@@ -258,12 +258,12 @@ static void test_writers(void)
     CHECK(strstr(s, "# command: tsc-report --all-loci x\n") != NULL);
     CHECK(strstr(s, "# reassign_mode: average\n# conf_prob: 0.9\n# em_iterations: 12\n# em_converged: yes\n") != NULL);
     CHECK(strstr(s, "# run_info: version=0.1 total_fragments=9\n") != NULL);
-    CHECK(strstr(s, "\nlocus\tlength\tcount\tfinal_prop\tfinal_conf\tunique_count\tinit_aligned\n"
-                    "__no_feature\t0\t0.0\t0.01\t0.0\t0\t1\n"
-                    "TE 3\t3000\t1.5\t0.19\t0.9999999999999999\t0\t2\n"
-                    "\"#TE0\"\t77\t0.0\t0.0\t0.0\t0\t0\n"
-                    "\"TE\"\"1\"\"\"\t1000\t1.5\t0.4\t1.0\t1\t2\n"
-                    "\"TE\t2\"\t2000\t1.0\t0.4\t0.0\t0\t2\n") != NULL);
+    CHECK(strstr(s, "\nlocus\tcount\tlength\tfinal_prop\tfinal_conf\tunique_count\tinit_aligned\n"
+                    "__no_feature\t0.0\t0\t0.01\t0.0\t0\t1\n"
+                    "TE 3\t1.5\t3000\t0.19\t0.9999999999999999\t0\t2\n"
+                    "\"#TE0\"\t0.0\t77\t0.0\t0.0\t0\t0\n"
+                    "\"TE\"\"1\"\"\"\t1.5\t1000\t0.4\t1.0\t1\t2\n"
+                    "\"TE\t2\"\t1.0\t2000\t0.4\t0.0\t0\t2\n") != NULL);
     CHECK(strstr(s, "_min_as") == NULL);
     free(s);
     tsc_report_free(&rep);
@@ -299,7 +299,7 @@ static void test_writers(void)
                  "final_prop\tinit_aligned\tunique_count\tinit_best\tinit_best_random\tinit_best_avg\tinit_prop\n");
     free(s);
     s = write_to_string(2, m, &rep, &o);
-    CHECK(strstr(s, "\n__no_feature\t0\t0\t0.0\t0.0\t0\t0\nTE 3\t3000\t0\t0.0\t0.0\t0\t0\n") != NULL);
+    CHECK(strstr(s, "\n__no_feature\t0\t0\t0.0\t0.0\t0\t0\nTE 3\t0\t3000\t0.0\t0.0\t0\t0\n") != NULL);
     free(s);
     tsc_report_free(&rep);
     m->n_rows = 4;
