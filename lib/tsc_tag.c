@@ -358,33 +358,79 @@ int tsc_tag_frag_edits(const tsc_tag_fit_t *t, int64_t row, const tsc_frag_t *f,
     return 0;
 }
 
-/* replace-or-append, as pysam's set_tag: delete, then append at the end */
-static int set_str(bam1_t *b, const char tag[2], const char *s)
+/* Bytes of the value of an aux field of type T at P (P after the type byte), or -1 if it runs
+ * past END. */
+static int64_t aux_value_len(uint8_t t, const uint8_t *p, const uint8_t *end)
 {
-    uint8_t *p = bam_aux_get(b, tag);
-    if (p && bam_aux_del(b, p) < 0) return -1;
-    return bam_aux_append(b, tag, 'Z', (int)strlen(s) + 1, (const uint8_t *)s);
+    switch (t) {
+    case 'A': case 'c': case 'C': return 1;
+    case 's': case 'S': return 2;
+    case 'i': case 'I': case 'f': return 4;
+    case 'd': return 8;
+    case 'Z': case 'H': {
+        const uint8_t *q = memchr(p, 0, (size_t)(end - p));
+        return q ? q - p + 1 : -1;
+    }
+    case 'B': {
+        int64_t sz;
+        uint32_t n;
+        if (end - p < 5) return -1;
+        switch (p[0]) {
+        case 'c': case 'C': sz = 1; break;
+        case 's': case 'S': sz = 2; break;
+        case 'i': case 'I': case 'f': sz = 4; break;
+        default: return -1;
+        }
+        n = (uint32_t)p[1] | (uint32_t)p[2] << 8 | (uint32_t)p[3] << 16 | (uint32_t)p[4] << 24;
+        return 5 + sz * (int64_t)n;
+    }
+    default: return -1;
+    }
 }
 
-static int set_int(bam1_t *b, const char tag[2], int64_t v)
+/* Remove the aux fields ZF, ZT, ZB, YC (and XP if WITH_XP) from B, in one pass: what pysam's
+ * set_tag does before appending (delete, then append at the end). Records without them (the
+ * usual case) are only scanned. 0, or -1 on a malformed aux block. */
+static int strip_tags(bam1_t *b, int with_xp)
 {
-    uint8_t *p = bam_aux_get(b, tag);
-    if (p && bam_aux_del(b, p) < 0) return -1;
-    return bam_aux_update_int(b, tag, v); /* absent: appended with the smallest type (pysam's) */
+    uint8_t *s = bam_get_aux(b), *end = b->data + b->l_data, *w = s, *p = s;
+    while (p < end) {
+        int64_t n;
+        int drop;
+        if (end - p < 3 || (n = aux_value_len(p[2], p + 3, end)) < 0 || n > end - p - 3) return -1;
+        drop = (p[0] == 'Z' && (p[1] == 'F' || p[1] == 'T' || p[1] == 'B'))
+            || (p[0] == 'Y' && p[1] == 'C') || (with_xp && p[0] == 'X' && p[1] == 'P');
+        if (!drop) {
+            if (w != p) memmove(w, p, (size_t)(3 + n));
+            w += 3 + n;
+        }
+        p += 3 + n;
+    }
+    b->l_data -= (int)(end - w);
+    return 0;
 }
 
 int tsc_tag_apply(const tsc_tag_fit_t *t, const tsc_tag_edits_t *e, const tsc_tag_edit_t *ed,
                   bam1_t *b)
 {
     bam1_core_t *c = &b->core;
+    const char *zf = feat_name(t, ed->col), *zt = ed->pri ? "PRI" : "SEC", *zb = e->zb.s + ed->zb;
     if (ed->fin.secondary) c->flag |= BAM_FSECONDARY;
     else c->flag &= ~BAM_FSECONDARY;
     c->qual = ed->fin.mapq;
-    if (set_str(b, "ZF", feat_name(t, ed->col)) < 0 || set_str(b, "ZT", ed->pri ? "PRI" : "SEC") < 0
-        || set_str(b, "ZB", e->zb.s + ed->zb) < 0)
+    if (strip_tags(b, ed->fin.xp >= 0) < 0) return -1;
+    if (bam_aux_append(b, "ZF", 'Z', (int)strlen(zf) + 1, (const uint8_t *)zf) < 0
+        || bam_aux_append(b, "ZT", 'Z', 4, (const uint8_t *)zt) < 0
+        || bam_aux_append(b, "ZB", 'Z', (int)strlen(zb) + 1, (const uint8_t *)zb) < 0)
         return -1;
-    if (ed->fin.xp >= 0 && set_int(b, "XP", ed->fin.xp) < 0) return -1;
-    if (ed->fin.yc != TSC_YC_NONE && set_str(b, "YC", tsc_tag_color_str(ed->fin.yc)) < 0) return -1;
+    if (ed->fin.xp >= 0) { /* 0..100: pysam stores it as 'C', the smallest type that holds it */
+        uint8_t v = (uint8_t)ed->fin.xp;
+        if (bam_aux_append(b, "XP", 'C', 1, &v) < 0) return -1;
+    }
+    if (ed->fin.yc != TSC_YC_NONE) {
+        const char *yc = tsc_tag_color_str(ed->fin.yc);
+        if (bam_aux_append(b, "YC", 'Z', (int)strlen(yc) + 1, (const uint8_t *)yc) < 0) return -1;
+    }
     return 0;
 }
 

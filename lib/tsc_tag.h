@@ -121,7 +121,8 @@ void tsc_tag_edits_free(tsc_tag_edits_t *e);   /* frees buffers, not E */
 int tsc_tag_frag_edits(const tsc_tag_fit_t *t, int64_t row, const tsc_frag_t *f, tsc_tag_edits_t *e,
                        const char *src) TSC_RESULT_USED;
 /** Apply edit ED to record B (IN PLACE): flag 0x100 and MAPQ, then ZF, ZT, ZB, XP, YC (each
- * replaced if present, and appended in this order, as pysam's set_tag does). 0 or -1 (OOM). */
+ * replaced if present, and appended in this order, as pysam's set_tag does). 0, or -1 on OOM
+ * or a malformed aux block. */
 int tsc_tag_apply(const tsc_tag_fit_t *t, const tsc_tag_edits_t *e, const tsc_tag_edit_t *ed,
                   bam1_t *b) TSC_RESULT_USED;
 

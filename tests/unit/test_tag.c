@@ -207,20 +207,27 @@ static void test_apply(void)
     CHECK_INT(bam_aux_append(b, "ZF", 'Z', 4, (const uint8_t *)"old"), 0);
     CHECK_INT(bam_aux_update_int(b, "AS", 95), 0);
     CHECK_INT(bam_aux_append(b, "YC", 'Z', 2, (const uint8_t *)"x"), 0);
+    {   /* a B array between them, kept as it is */
+        static const uint8_t arr[] = { 'c', 2, 0, 0, 0, 1, 0xfe };
+        CHECK_INT(bam_aux_append(b, "XB", 'B', 7, arr), 0);
+    }
     /* PRI kept on B: flag 0x100 cleared; ZF replaced and moved to the end, YC too */
     memset(&ed, 0, sizeof ed);
     ed.rec = 0; ed.col = 1; ed.zb = 0; ed.pri = 1;
     tsc_tag_final(1, 0.6, 1.0, &ed.fin);
     CHECK_INT(tsc_tag_apply(t, &e, &ed, b), 0);
     CHECK_INT(sam_format1(h, b, &ks) >= 0, 1);
-    CHECK_STR(ks.s, "r0\t0\tchr1\t100\t4\t50M\t*\t0\t0\t*\t*\tAS:i:95\tZF:Z:B\tZT:Z:PRI\tZB:Z:B,A\tXP:i:60\tYC:Z:217,95,2");
+    CHECK_STR(ks.s, "r0\t0\tchr1\t100\t4\t50M\t*\t0\t0\t*\t*\tAS:i:95\tXB:B:c,1,-2\tZF:Z:B\tZT:Z:PRI\tZB:Z:B,A\tXP:i:60\tYC:Z:217,95,2");
     /* applied again as SEC on the no-feature column: XP stays from before (upstream writes none) */
     ed.col = 0; ed.pri = 0;
     tsc_tag_final(0, 0, 0, &ed.fin);
     CHECK_INT(tsc_tag_apply(t, &e, &ed, b), 0);
     ks.l = 0;
     CHECK_INT(sam_format1(h, b, &ks) >= 0, 1);
-    CHECK_STR(ks.s, "r0\t256\tchr1\t100\t0\t50M\t*\t0\t0\t*\t*\tAS:i:95\tXP:i:60\tZF:Z:__no_feature\tZT:Z:SEC\tZB:Z:B,A\tYC:Z:248,248,248");
+    CHECK_STR(ks.s, "r0\t256\tchr1\t100\t0\t50M\t*\t0\t0\t*\t*\tAS:i:95\tXB:B:c,1,-2\tXP:i:60\tZF:Z:__no_feature\tZT:Z:SEC\tZB:Z:B,A\tYC:Z:248,248,248");
+    /* a malformed aux block is an error, not a crash */
+    b->data[b->l_data - 1] = 'x'; /* YC's NUL gone: the string runs past the end */
+    CHECK_INT(tsc_tag_apply(t, &e, &ed, b), -1);
     free(ks.s);
     tsc_tag_edits_free(&e);
     bam_destroy1(b);
