@@ -163,7 +163,8 @@ kernel void em_colsum(const uint n_list, global const uint *cols, global const i
 }
 
 /* One work-group per long column of COLS: the group copies tiles of TILE_N values into local
- * memory with coalesced loads, and work-item 0 adds them in order (the sum stays sequential). */
+ * memory with coalesced loads, and work-item 0 adds them in order (the sum stays sequential: on a
+ * GPU the longest column's chain of dependent adds bounds the time of an iteration). */
 kernel void em_colsum_long(global const uint *cols, global const idx_t *cptr, global const double *zw,
                            global double *t, local double *tile, const uint tile_n)
 {
@@ -175,8 +176,22 @@ kernel void em_colsum_long(global const uint *cols, global const idx_t *cptr, gl
         idx_t m = e - p0 < tile_n ? e - p0 : tile_n;
         for (idx_t k = l; k < m; k += nl) tile[k] = zw[p0 + k];
         barrier(CLK_LOCAL_MEM_FENCE);
-        if (l == 0)
-            for (idx_t k = 0; k < m; k++) s += tile[k];
+        if (l == 0) { /* loads grouped by 8 so that only the adds' latency remains; order kept */
+            idx_t k = 0;
+            for (; k + 8 <= m; k += 8) {
+                double a0 = tile[k], a1 = tile[k + 1], a2 = tile[k + 2], a3 = tile[k + 3];
+                double a4 = tile[k + 4], a5 = tile[k + 5], a6 = tile[k + 6], a7 = tile[k + 7];
+                s += a0;
+                s += a1;
+                s += a2;
+                s += a3;
+                s += a4;
+                s += a5;
+                s += a6;
+                s += a7;
+            }
+            for (; k < m; k++) s += tile[k];
+        }
         barrier(CLK_LOCAL_MEM_FENCE);
     }
     if (l == 0) t[j] = s;

@@ -151,6 +151,28 @@ char *tsc_cl_device_desc(cl_device_id dev, char *buf, size_t size)
     return buf;
 }
 
+cl_device_id tsc_cl_cpu_subdevice(cl_device_id dev, int n_threads)
+{
+    cl_device_type t = 0;
+    cl_uint units = 0, n = 0;
+    cl_device_id sub = NULL;
+    if (n_threads < 1 || clGetDeviceInfo(dev, CL_DEVICE_TYPE, sizeof(t), &t, NULL) != CL_SUCCESS ||
+        !(t & CL_DEVICE_TYPE_CPU) ||
+        clGetDeviceInfo(dev, CL_DEVICE_MAX_COMPUTE_UNITS, sizeof(units), &units, NULL) != CL_SUCCESS ||
+        units <= (cl_uint)n_threads)
+        return NULL;
+    cl_device_partition_property props[] = {CL_DEVICE_PARTITION_BY_COUNTS, (cl_device_partition_property)n_threads,
+                                            CL_DEVICE_PARTITION_BY_COUNTS_LIST_END, 0};
+    cl_int err = clCreateSubDevices(dev, props, 1, &sub, &n);
+    if (err != CL_SUCCESS || n != 1) {
+        tsc_debug("OpenCL CPU device not limited to %d threads: clCreateSubDevices: %s", n_threads,
+                  tsc_cl_strerror(err));
+        return NULL;
+    }
+    tsc_debug("OpenCL CPU device limited to %d of its %u compute units", n_threads, units);
+    return sub;
+}
+
 /* Platforms: 0 and their count, -2 when there are none (the ICD loader's
  * CL_PLATFORM_NOT_FOUND_KHR or zero platforms), -1 on another error. */
 static int get_platforms(cl_platform_id *plats, cl_uint *n)

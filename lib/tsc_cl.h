@@ -35,6 +35,12 @@ int tsc_cl_pick_device(int platform, int device, int gpu_only, int quiet, cl_pla
 /** "NAME (VENDOR, OpenCL C VERSION, driver DRIVER, TYPE)" of DEV into BUF of SIZE bytes. */
 char *tsc_cl_device_desc(cl_device_id dev, char *buf, size_t size);
 
+/** A CPU device limited to N_THREADS compute units (a sub-device, CL_DEVICE_PARTITION_BY_COUNTS),
+ * so that a CPU OpenCL driver such as PoCL uses no more threads than asked for. Returns the
+ * sub-device (release it with clReleaseDevice), or NULL when DEV is not a CPU, already has at most
+ * N_THREADS units, or cannot be partitioned (then use DEV itself; nothing is logged above debug). */
+cl_device_id tsc_cl_cpu_subdevice(cl_device_id dev, int n_threads);
+
 /** 1 if DEV is a GPU or an accelerator, else 0. */
 int tsc_cl_is_gpu(cl_device_id dev);
 

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <math.h>
+#include <omp.h>
 #include "tsc_em_internal.h"
 #include "tsc_util.h"
 
@@ -95,7 +96,7 @@ int tsc_em_model_init(tsc_em_model_t *md, const tsc_mtx_t *m, const tsc_em_opt_t
         return -1;
     }
     md->n_rows = N, md->n_cols = K, md->nnz = nnz, md->n_threads = nt;
-    md->indptr = m->indptr, md->indices = m->indices;
+    md->indptr = m->indptr, md->indices = m->indices, md->score = m->score;
 
     /* validate, and the max score */
     int bad = 0;
@@ -180,6 +181,47 @@ void tsc_em_mstep(const tsc_em_model_t *md, const double *t, double *pi, double 
         theta[j] = (t[j] + md->theta_prior_wt) / md->theta_den;
         pi[j] = (md->u[j] + t[j] + md->pi_prior_wt) / md->pi_den;
     }
+}
+
+int tsc_em_lnl_cpu(const tsc_em_model_t *md, const double *pi_z, const double *theta_z,
+                   const double *pi, const double *theta, double *z, double *lrow, double *lnl)
+{
+    int64_t N = md->n_rows, L = md->max_row_len > 0 ? md->max_row_len : 1, i;
+    int nt = md->n_threads, own = !lrow;
+    double *scr = malloc((size_t)nt * 2 * L * sizeof(double));
+    if (own) lrow = malloc((N > 0 ? N : 1) * sizeof(double));
+    if (!scr || !lrow) {
+        free(scr);
+        if (own) free(lrow);
+        tsc_error("out of memory");
+        return -1;
+    }
+#pragma omp parallel num_threads(nt)
+    {
+        double *n = scr + (int64_t)omp_get_thread_num() * 2 * L, *q = n + L;
+#pragma omp for schedule(static, 4096)
+        for (i = 0; i < N; ++i) {
+            int64_t b = md->indptr[i], len = md->indptr[i + 1] - b, k;
+            const int32_t *ix = md->indices + b;
+            double s, rr, acc = 0.0;
+            for (k = 0; k < len; ++k) {
+                q[k] = md->q ? md->q[b + k] : tsc_em_q(md->score[b + k], md->inv_smax);
+                n[k] = len > 1 ? q[k] * (pi_z[ix[k]] * theta_z[ix[k]]) : q[k] * pi_z[ix[k]];
+            }
+            s = tsc_pw_rowsum(n, len);
+            rr = s != 0.0 ? 1.0 / s : 0.0;
+            for (k = 0; k < len; ++k) {
+                double zk = n[k] * rr;
+                acc += zk * log1p(len > 1 ? q[k] * (pi[ix[k]] * theta[ix[k]]) : q[k] * pi[ix[k]]);
+                if (z) z[b + k] = zk;
+            }
+            lrow[i] = acc;
+        }
+    }
+    *lnl = tsc_pw_sum_par(lrow, N, nt);
+    free(scr);
+    if (own) free(lrow);
+    return 0;
 }
 
 /* ---- the iteration (§7.5) ---- */
@@ -361,7 +403,7 @@ int tsc_em_run(const tsc_mtx_t *m, const tsc_em_opt_t *opt, tsc_em_result_t *res
             if (r == 0) res->backend = TSC_EM_OPENCL;
             return r < 0 ? -1 : 0;
         }
-        tsc_warn("no usable OpenCL device (double precision); using the OpenMP backend");
+        tsc_warn("OpenCL backend unavailable: using the OpenMP backend");
     }
     return tsc_em_run_openmp(m, opt, res);
 }

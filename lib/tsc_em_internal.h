@@ -29,6 +29,7 @@ typedef struct {
     int64_t n_rows, n_cols, nnz;   /* N, K, cells */
     const int64_t *indptr;         /* borrowed from the matrix */
     const int32_t *indices;        /* borrowed */
+    const uint32_t *score;         /* borrowed */
     uint32_t smax;                 /* max raw score */
     double inv_smax;               /* 1.0 / smax */
     double *q;                     /* nnz: Q in CSR order (owned; a backend may take it, set NULL) */
@@ -51,6 +52,13 @@ void tsc_em_model_free(tsc_em_model_t *md);
 
 /** M-step (spec §7.3): PI and THETA (K, original column order) from T (K). */
 void tsc_em_mstep(const tsc_em_model_t *md, const double *t, double *pi, double *theta);
+
+/** A whole E-step + log-likelihood pass on the CPU, in original row order (spec §7.2, §7.4,
+ * §12): z = E(PI_Z, THETA_Z) written to Z (nnz, CSR order) if Z is not NULL; *LNL = L(z, PI,
+ * THETA). Q from md->q when present, else recomputed from the scores (the same bits). LROW: N
+ * doubles of scratch, or NULL (allocated here). Uses md->n_threads. 0 or -1 (OOM, logged). */
+int tsc_em_lnl_cpu(const tsc_em_model_t *md, const double *pi_z, const double *theta_z,
+                   const double *pi, const double *theta, double *z, double *lrow, double *lnl);
 
 /** Backend callbacks. Vectors are K long, in original column order. Return 0 or -1 (logged). */
 typedef struct {

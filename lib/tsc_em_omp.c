@@ -104,6 +104,11 @@ static int ctx_build(omp_ctx_t *c, const tsc_mtx_t *m, tsc_em_model_t *md, const
     c->md = md, c->nt = nt, c->K = K;
     if ((m->n_blocks > 0 ? tsc_em_check_blocks(m, &col_block, &nb) : tsc_em_col_blocks(m, &col_block, &nb)) < 0)
         return -1;
+    if (nb > INT32_MAX) {
+        free(col_block);
+        tsc_error("more than %d blocks: not supported", INT32_MAX);
+        return -1;
+    }
 
     /* ambiguous cells per block; block of each ambiguous row; column-0 ranks */
     bnnz = calloc(nb + 1, sizeof(int64_t));
@@ -153,7 +158,7 @@ static int ctx_build(omp_ctx_t *c, const tsc_mtx_t *m, tsc_em_model_t *md, const
     int64_t split_nnz = opt->split_nnz;
     if (split_nnz <= 0) {
         /* Splitting costs a write and a gathered read per cell; it pays only when one block
-         * holds more than about 1/(nt-2) of the work (see man tsc-em, PERFORMANCE). */
+         * holds more than about 1/(nt-2) of the work (man tsc-em, Backends). */
         int64_t lim = nt > 2 ? md->nnz_ambig / (nt - 2) : INT64_MAX;
         split_nnz = lim > EM_SPLIT_MIN ? lim : EM_SPLIT_MIN;
         if (nt <= 2) split_nnz = INT64_MAX;
@@ -294,16 +299,21 @@ fail:
 
 /* ---- one row ---- */
 
-/* n_k = Q_k * p(code_k); returns 1/(n_0 + PW(n_1..)) or 0 for a zero sum; *WMAX = max Q_k */
+/* n_k = Q_k * p(code_k) (column 0, if present, is cell 0); returns 1/(n_0 + PW(n_1..)), or 0
+ * for a zero sum; *WMAX = max Q_k. LEN >= 1. */
 static inline double row_e(const int32_t *code, const double *q, int64_t len, const double *pt,
                            double pt0, double *n, double *wmax)
 {
-    double wm = 0.0, s;
-    for (int64_t k = 0; k < len; ++k) {
-        n[k] = q[k] * (code[k] >= 0 ? pt[code[k]] : pt0);
-        if (q[k] > wm) wm = q[k];
+    double wm = q[0], s = 0.0;
+    n[0] = q[0] * (code[0] >= 0 ? pt[code[0]] : pt0);
+    for (int64_t k = 1; k < len; ++k) {
+        n[k] = q[k] * pt[code[k]];
+        wm = q[k] > wm ? q[k] : wm;
     }
-    s = tsc_pw_rowsum(n, len);
+    if (len <= 8) { /* PW of fewer than 8 values: sequential from 0.0 */
+        for (int64_t k = 1; k < len; ++k) s += n[k];
+        s = n[0] + s;
+    } else s = tsc_pw_rowsum(n, len);
     *wmax = wm;
     return s != 0.0 ? 1.0 / s : 0.0;
 }
@@ -315,6 +325,34 @@ static void slot_pt(const omp_ctx_t *c, const double *pi, const double *theta, d
 
 /* ---- TSTEP ---- */
 
+/* E-step of work rows [RB, RE) with T accumulated in place (whole blocks only) */
+static void rows_fused(omp_ctx_t *c, int64_t rb, int64_t re, double pt0, double *n)
+{
+    const double *pt = c->pt;
+    double *ts = c->tslot;
+    for (int64_t r = rb; r < re; ++r) {
+        int64_t b = c->wptr[r], len = c->wptr[r + 1] - b;
+        const int32_t *code = c->wcode + b;
+        double wm, rr = row_e(code, c->wq + b, len, pt, pt0, n, &wm);
+        if (code[0] < 0) c->c0[-(int64_t)code[0] - 1] = (n[0] * rr) * wm;
+        else ts[code[0]] += (n[0] * rr) * wm;
+        for (int64_t k = 1; k < len; ++k) ts[code[k]] += (n[k] * rr) * wm;
+    }
+}
+
+/* E-step of work rows [RB, RE) of a split block: z_ij w_i to ZW, summed later by column */
+static void rows_split(omp_ctx_t *c, int64_t rb, int64_t re, double pt0, double *n)
+{
+    for (int64_t r = rb; r < re; ++r) {
+        int64_t b = c->wptr[r], len = c->wptr[r + 1] - b;
+        const int32_t *code = c->wcode + b;
+        double wm, rr = row_e(code, c->wq + b, len, c->pt, pt0, n, &wm), *zw = c->zw + b;
+        if (code[0] < 0) c->c0[-(int64_t)code[0] - 1] = (n[0] * rr) * wm;
+        else zw[0] = (n[0] * rr) * wm;
+        for (int64_t k = 1; k < len; ++k) zw[k] = (n[k] * rr) * wm;
+    }
+}
+
 static int omp_tstep(void *vc, const double *pi, const double *theta, double *t)
 {
     omp_ctx_t *c = vc;
@@ -325,21 +363,11 @@ static int omp_tstep(void *vc, const double *pi, const double *theta, double *t)
 #pragma omp parallel num_threads(c->nt)
     {
         double *n = c->scr + (int64_t)omp_get_thread_num() * (c->md->max_row_len > 0 ? c->md->max_row_len : 1);
-        const double *pt = c->pt;
 #pragma omp for schedule(dynamic, 1)
         for (int64_t it = 0; it < c->n_it1; ++it) {
             const item1_t *a = &c->it1[it];
-            for (int64_t r = a->rb; r < a->re; ++r) {
-                int64_t b = c->wptr[r], len = c->wptr[r + 1] - b;
-                const int32_t *code = c->wcode + b;
-                double wm, rr = row_e(code, c->wq + b, len, pt, pt0, n, &wm);
-                for (int64_t k = 0; k < len; ++k) {
-                    double v = (n[k] * rr) * wm;
-                    if (code[k] < 0) c->c0[-(int64_t)code[k] - 1] = v;
-                    else if (a->split) c->zw[b + k] = v;
-                    else c->tslot[code[k]] += v;
-                }
-            }
+            if (a->split) rows_split(c, a->rb, a->re, pt0, n);
+            else rows_fused(c, a->rb, a->re, pt0, n);
         }
 #pragma omp for schedule(dynamic, 1)
         for (int64_t it = 0; it < c->n_it2; ++it) {
@@ -371,6 +399,8 @@ static int omp_lnl(void *vc, const double *pi_z, const double *theta_z, const do
     omp_ctx_t *c = vc;
     const tsc_em_model_t *md = c->md;
     const double ptz0 = pi_z[0] * theta_z[0], ptl0 = pi[0] * theta[0];
+    if (z) /* the final pass: in original order, z written in place */
+        return tsc_em_lnl_cpu(md, pi_z, theta_z, pi, theta, z, c->lrow, lnl);
     slot_pt(c, pi_z, theta_z, c->pt);
     slot_pt(c, pi, theta, c->pt2);
 #pragma omp parallel num_threads(c->nt)
@@ -379,26 +409,20 @@ static int omp_lnl(void *vc, const double *pi_z, const double *theta_z, const do
         const double *ptz = c->pt, *ptl = c->pt2;
 #pragma omp for schedule(dynamic, 256) nowait
         for (int64_t r = 0; r < c->n_w; ++r) {
-            int64_t b = c->wptr[r], len = c->wptr[r + 1] - b, o = c->worow[r];
+            int64_t b = c->wptr[r], len = c->wptr[r + 1] - b;
             const int32_t *code = c->wcode + b;
             const double *q = c->wq + b;
-            double wm, acc = 0.0, rr = row_e(code, q, len, ptz, ptz0, n, &wm);
-            double *zo = z ? z + md->indptr[o] : NULL;
-            for (int64_t k = 0; k < len; ++k) {
-                double zk = n[k] * rr;
-                acc += zk * log1p(q[k] * (code[k] >= 0 ? ptl[code[k]] : ptl0));
-                if (zo) zo[k] = zk;
-            }
-            c->lrow[o] = acc;
+            double wm, rr = row_e(code, q, len, ptz, ptz0, n, &wm), acc = 0.0;
+            acc += (n[0] * rr) * log1p(q[0] * (code[0] >= 0 ? ptl[code[0]] : ptl0));
+            for (int64_t k = 1; k < len; ++k) acc += (n[k] * rr) * log1p(q[k] * ptl[code[k]]);
+            c->lrow[c->worow[r]] = acc;
         }
 #pragma omp for schedule(static)
         for (int64_t u = 0; u < c->n_u; ++u) {
             int32_t j = c->ucol[u];
-            double q = c->uq[u], nn = q * pi_z[j], s = nn + 0.0, rr = s != 0.0 ? 1.0 / s : 0.0;
-            double zk = nn * rr, acc = 0.0;
-            acc += zk * log1p(q * pi[j]);
+            double q = c->uq[u], nn = q * pi_z[j], s = nn + 0.0, rr = s != 0.0 ? 1.0 / s : 0.0, acc = 0.0;
+            acc += (nn * rr) * log1p(q * pi[j]);
             c->lrow[c->urow[u]] = acc;
-            if (z) z[md->indptr[c->urow[u]]] = zk;
         }
     }
     *lnl = tsc_pw_sum_par(c->lrow, md->n_rows, c->nt);

@@ -66,11 +66,13 @@ static double pw_combine(uint64_t n, const double *s, uint64_t *k)
 
 /*** Device state ***/
 
+#define CLEM_N_KERNELS 6
+
 typedef struct {
     cl_context ctx;
     cl_command_queue queue;
     cl_program prog;
-    cl_device_id dev;
+    cl_device_id dev, sub_dev;  /* the device; a sub-device of a CPU device (-t), or NULL */
     cl_kernel k_estep, k_estep_long, k_colsum, k_colsum_long, k_lnl_rows, k_leaves;
     cl_mem indptr, col, q, w, f_amb, f_uni, cscpos, zw, z, cptr, cols_short, cols_long, t, term, leaf, leafsum;
     cl_mem rows_long;
@@ -83,11 +85,12 @@ typedef struct {
     int z_valid;                 /* the z buffer holds E(z_pi, z_theta) */
     double *z_pi, *z_theta;      /* K: the factors of the stored z */
     int profile;                 /* debug verbosity: time every kernel with events */
-    double prof_s[6];            /* seconds per kernel, in the order of CLEM_KERNELS */
-    int64_t prof_n[6];
+    double prof_s[CLEM_N_KERNELS]; /* seconds per kernel, in the order of CLEM_KERNELS */
+    int64_t prof_n[CLEM_N_KERNELS];
 } clem_t;
 
-static const char *const CLEM_KERNELS[6] = {"em_estep", "em_estep_long", "em_colsum", "em_colsum_long", "em_lnl_rows", "pw_leaves"};
+static const char *const CLEM_KERNELS[CLEM_N_KERNELS] = {"em_estep", "em_estep_long", "em_colsum",
+                                                         "em_colsum_long", "em_lnl_rows", "pw_leaves"};
 
 /* With profiling on, wait for EV and add its run time to kernel NAME's account. */
 static void clem_profile(clem_t *c, const char *name, cl_event ev)
@@ -97,7 +100,7 @@ static void clem_profile(clem_t *c, const char *name, cl_event ev)
     if (clWaitForEvents(1, &ev) == CL_SUCCESS &&
         clGetEventProfilingInfo(ev, CL_PROFILING_COMMAND_START, sizeof(a), &a, NULL) == CL_SUCCESS &&
         clGetEventProfilingInfo(ev, CL_PROFILING_COMMAND_END, sizeof(b), &b, NULL) == CL_SUCCESS)
-        for (int i = 0; i < 6; i++)
+        for (int i = 0; i < CLEM_N_KERNELS; i++)
             if (!strcmp(name, CLEM_KERNELS[i])) c->prof_s[i] += (b - a) * 1e-9, c->prof_n[i]++;
     clReleaseEvent(ev);
 }
@@ -115,6 +118,7 @@ static void clem_release(clem_t *c)
     if (c->prog) clReleaseProgram(c->prog);
     if (c->queue) clReleaseCommandQueue(c->queue);
     if (c->ctx) clReleaseContext(c->ctx);
+    if (c->sub_dev) clReleaseDevice(c->sub_dev);
     free(c->f_amb_h);
     free(c->leafsum_h);
     free(c->z_pi);
@@ -378,14 +382,19 @@ static int clem_setup(clem_t *c, const tsc_mtx_t *m, const tsc_em_opt_t *opt, ts
     int r = tsc_cl_pick_device(opt->cl_platform, opt->cl_device, 0, 0, &plat, &c->dev);
     if (r < 0) return r;
     tsc_debug("OpenCL device: %s", tsc_cl_device_desc(c->dev, desc, sizeof(desc)));
+    if ((c->sub_dev = tsc_cl_cpu_subdevice(c->dev, opt->n_threads))) c->dev = c->sub_dev; /* -t: total threads */
 
     c->n_rows = (uint64_t)m->n_rows, c->n_cols = (uint64_t)m->n_cols, c->nnz = (uint64_t)m->nnz;
     int idx64 = c->idx64 = c->nnz >= UINT32_MAX || c->n_rows >= UINT32_MAX;
     uint64_t total, largest;
     cl_ulong gmem = 0, maxalloc = 0, lmem = 0;
-    clGetDeviceInfo(c->dev, CL_DEVICE_GLOBAL_MEM_SIZE, sizeof(gmem), &gmem, NULL);
-    clGetDeviceInfo(c->dev, CL_DEVICE_MAX_MEM_ALLOC_SIZE, sizeof(maxalloc), &maxalloc, NULL);
-    clGetDeviceInfo(c->dev, CL_DEVICE_LOCAL_MEM_SIZE, sizeof(lmem), &lmem, NULL);
+    if (tsc_cl_ok(clGetDeviceInfo(c->dev, CL_DEVICE_GLOBAL_MEM_SIZE, sizeof(gmem), &gmem, NULL),
+                  "clGetDeviceInfo(CL_DEVICE_GLOBAL_MEM_SIZE)") < 0 ||
+        tsc_cl_ok(clGetDeviceInfo(c->dev, CL_DEVICE_MAX_MEM_ALLOC_SIZE, sizeof(maxalloc), &maxalloc, NULL),
+                  "clGetDeviceInfo(CL_DEVICE_MAX_MEM_ALLOC_SIZE)") < 0 ||
+        tsc_cl_ok(clGetDeviceInfo(c->dev, CL_DEVICE_LOCAL_MEM_SIZE, sizeof(lmem), &lmem, NULL),
+                  "clGetDeviceInfo(CL_DEVICE_LOCAL_MEM_SIZE)") < 0)
+        return -1;
     clem_footprint(c->n_rows, c->n_cols, c->nnz, idx64, &total, &largest);
     if (total > gmem || largest > maxalloc) {
         tsc_warn("the matrix needs %.1f MiB of OpenCL device memory (largest buffer %.1f MiB); the device has "
@@ -523,7 +532,7 @@ int tsc_em_run_opencl(const tsc_mtx_t *m, const tsc_em_opt_t *opt, tsc_em_result
         res->backend = TSC_EM_OPENCL;
         res->sec_setup = sec_setup;
     }
-    for (int i = 0; i < 6; i++)
+    for (int i = 0; i < CLEM_N_KERNELS; i++)
         if (c.prof_n[i])
             tsc_debug("OpenCL kernel %s: %lld runs, %.4f s each", CLEM_KERNELS[i], (long long)c.prof_n[i],
                       c.prof_s[i] / c.prof_n[i]);

@@ -94,7 +94,7 @@ tsc_mtx_t *tsc_mtx_read(const char *path, unsigned kinds)
     int ret, kind, have_shape = 0;
     const char *name;
     char tb[5];
-    uint64_t B = 0;
+    uint64_t B = 0, alen_count = 0;
     if (!(r = tsc_rs_open(path, kinds ? kinds : TSC_KIND_MASK(TSC_KIND_MATRIX) | TSC_KIND_MASK(TSC_KIND_BLOCKS) | TSC_KIND_MASK(TSC_KIND_FIT))))
         return NULL;
     name = tsc_rs_name(r);
@@ -123,7 +123,7 @@ tsc_mtx_t *tsc_mtx_read(const char *path, unsigned kinds)
         else if (t == TSC_SEC_INDICES) { want = TSC_T_I32; n = s.count; dst = (void **)&m->indices; m->nnz = (int64_t)s.count; }
         else if (t == TSC_SEC_SCORE) { want = TSC_T_U32; n = m->nnz; dst = (void **)&m->score; }
         else if (t == TSC_SEC_FRAG) { want = TSC_T_I64; n = m->n_rows; dst = (void **)&m->frag; }
-        else if (t == TSC_SEC_ALEN) { want = TSC_T_I64; n = s.count; dst = (void **)&m->alen; }
+        else if (t == TSC_SEC_ALEN) { want = TSC_T_I64; n = s.count; dst = (void **)&m->alen; alen_count = s.count; }
         else if (t == TSC_SEC_BRPT) { want = TSC_T_I64; n = s.count; dst = (void **)&m->brpt; B = s.count ? s.count - 1 : 0; }
         else if (t == TSC_SEC_BROW) { want = TSC_T_I64; n = m->n_rows; dst = (void **)&m->brow; }
         else if (t == TSC_SEC_BCPT) { want = TSC_T_I64; n = B + 1; dst = (void **)&m->bcpt; }
@@ -158,7 +158,7 @@ tsc_mtx_t *tsc_mtx_read(const char *path, unsigned kinds)
     if (ret < 0) goto fail;
     if (!have_shape || !m->indptr || !m->indices || !m->score)
         BAD("%s: corrupted stream: a %s stream without its matrix sections", name, tsc_kind_name(kind));
-    if ((m->alen == NULL) != (m->aloc == NULL) || (m->alen && !m->aloc))
+    if ((m->alen == NULL) != (m->aloc == NULL) || (m->alen && alen_count != (uint64_t)m->n_aloc))
         BAD("%s: corrupted stream: ALOC and ALEN do not match", name);
     if (kind >= TSC_KIND_BLOCKS && kind != TSC_KIND_FIT && !(m->brpt && m->brow && m->bcpt && m->bcol))
         BAD("%s: corrupted stream: a BLOCKS stream without its block sections", name);
@@ -167,7 +167,6 @@ tsc_mtx_t *tsc_mtx_read(const char *path, unsigned kinds)
     if (kind == TSC_KIND_FIT && !(m->pi && m->theta && m->pi_init && m->theta_init && m->z))
         BAD("%s: corrupted stream: a FIT stream without its fit sections", name);
     if (!(m->hdr = tsc_hdr_dup(tsc_rs_hdr(r)))) BAD("out of memory");
-    if (m->alen && m->n_aloc != (int32_t)0 && !m->aloc) BAD("%s: corrupted stream", name);
     if (validate(m, name) < 0) goto fail;
     tsc_rs_close(r);
     return m;

@@ -49,6 +49,11 @@ synth-pi10_theta0|synth|--pi_prior 10 --theta_prior 0
 synth-maxiter3_conf0.5|synth|-n 3
 RUNS
 
+# 4 threads (the unit tests force the row-split path on these matrices): same FIT
+tsc-em -q -t 4 "$T/default.blk" -o "$T/c.fit" && tsc-em -q -t 1 "$T/default.mtx" -o "$T/d.fit" || fail=1
+tsc-view "$T/c.fit" | grep -v '^@prov' > "$T/c.txt" && tsc-view "$T/d.fit" | grep -v '^@prov' > "$T/d.txt" || fail=1
+cmp -s "$T/c.txt" "$T/d.txt" || { echo "default: FIT differs between -t 1 and -t 4"; fail=1; }
+
 # z and pi with default options, 1e-9 relative
 for d in default synth; do
     tsc-em -q "$T/$d.mtx" -o "$T/$d.fit" || { fail=1; continue; }

@@ -626,18 +626,15 @@ static void test_empty(void)
     mtx_free(m);
 }
 
-static double now(void) { return tsc_realtime(); }
-#define TIMED(x) do { double _t = now(); x; fprintf(stderr, "%-40s %.2f s\n", #x, now() - _t); } while (0)
-
 int main(void)
 {
-    TIMED(test_pairwise());
-    TIMED(test_golden_values("default"));
-    TIMED(test_golden_values("synth"));
-    TIMED(test_golden_options());
-    TIMED(test_golden_invariance());
-    TIMED(test_random());
-    TIMED(test_bad_input());
-    TIMED(test_empty());
+    test_pairwise();
+    test_golden_values("default");
+    test_golden_values("synth");
+    test_golden_options();
+    test_golden_invariance();
+    test_random();
+    test_bad_input();
+    test_empty();
     return tsc_test_result("test_em");
 }
