@@ -516,8 +516,9 @@ static int run_collated(job_t *j)
         if ((e2 = tsc_frag_process(&f, j->ctx)) < 0) { frag_error(j, &f, e2); goto end; }
         if (f.has_locus) {
             if (row >= m->n_rows) {
-                snprintf(msg, sizeof msg, "more fragments with a locus than its %lld rows", (long long)m->n_rows);
-                mismatch(j->t, m->n_rows > 0 ? m->n_rows - 1 : 0, &f, j->in, msg);
+                tsc_error("%s: the FIT does not belong to this alignment file: read %s (record %lld) is "
+                          "fragment %lld with a locus here, but the FIT has only %lld rows", j->in, f.name.s,
+                          (long long)idx + 1, (long long)row + 1, (long long)m->n_rows);
                 goto end;
             }
             if (m->frag && m->frag[row] != ord) {

@@ -53,3 +53,6 @@ N truncated sh mk.sh && tsc-tag -l $TMPD/loci.bed -o $TMPD/o.bam $TMPD/h.fit $TM
 N does_not_belong sh mk.sh && cp $TMPD/h.sam $TMPD/o.sam && printf 'z9\t4\t*\t0\t0\t*\t*\t0\t0\t*\t*\n' >> $TMPD/o.sam && tsc-tag -l $TMPD/loci.bed $TMPD/h.fit $TMPD/o.sam > /dev/null
 # a failure leaves no output file and no temporary file
 P . sh mk.sh && grep -v '^u1' $TMPD/h.sam > $TMPD/o.sam && mkdir $TMPD/od && ! tsc-tag -l $TMPD/loci.bed -o $TMPD/od/x.bam $TMPD/h.fit $TMPD/o.sam 2>/dev/null && test -z "$(ls $TMPD/od)"
+# a header-only input and its empty FIT: the header and the @PG line
+P . sh mk.sh && grep '^@' $TMPD/h.sam > $TMPD/e.sam && tsc-fetch --names $TMPD/loci.bed $TMPD/e.sam | tsc-matrix | tsc-em -q > $TMPD/e.fit && tsc-tag -l $TMPD/loci.bed -O sam $TMPD/e.fit $TMPD/e.sam > $TMPD/o && grep -v '^@PG' $TMPD/o | cmp - $TMPD/e.sam && test "$(grep -c '^@PG' $TMPD/o)" -eq 1
+N only_0_rows sh mk.sh && grep '^@' $TMPD/h.sam > $TMPD/e.sam && tsc-fetch --names $TMPD/loci.bed $TMPD/e.sam | tsc-matrix | tsc-em -q > $TMPD/e.fit && tsc-tag -l $TMPD/loci.bed $TMPD/e.fit $TMPD/h.sam > /dev/null

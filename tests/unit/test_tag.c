@@ -169,7 +169,12 @@ static void test_fit(void)
     m = make_fit(0);
     free(m->hdr->feat[1]);
     m->hdr->feat[1] = xstrdup("Z");
-    m->n_aloc = 0; /* no ALOC: only the columns are checked */
+    {   /* no ALOC: only the columns are checked */
+        int i;
+        for (i = 0; i < m->n_aloc; i++) free(m->aloc[i]);
+        free(m->aloc); free(m->alen);
+        m->aloc = NULL; m->alen = NULL; m->n_aloc = 0;
+    }
     CHECK(tsc_tag_fit_init(m, a, &o, "test") == NULL);
     /* not a FIT */
     m = make_fit(0);
