@@ -3,6 +3,7 @@
  * Part of tsc (Telescope in C). MIT licence. */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,6 +48,17 @@ static void usage(FILE *fp, const tsc_tag_opt_t *o)
 "are accepted too. See tsc-tag(1).\n",
         o->frag.overlap_threshold, tsc_strand_mode_name(o->frag.strand_mode),
         tsc_ra_mode_name(o->mode), o->conf_prob, o->n_threads);
+}
+
+/* The temporary output, removed if a signal ends the run (unlink is async-signal-safe). */
+static volatile sig_atomic_t g_have_tmp;
+static char *g_tmp;
+
+static void on_signal(int sig)
+{
+    if (g_have_tmp) unlink(g_tmp);
+    signal(sig, SIG_DFL);
+    raise(sig);
 }
 
 /* The fetch options the FIT's run info records (if tsc-fetch wrote them) are the defaults; an
@@ -178,6 +190,12 @@ int main(int argc, char *argv[])
             goto done;
         }
         close(fd);
+        g_tmp = tmp;
+        g_have_tmp = 1;
+        signal(SIGINT, on_signal);
+        signal(SIGTERM, on_signal);
+        signal(SIGHUP, on_signal);
+        signal(SIGPIPE, on_signal);
         {
             mode_t um = umask(0);
             umask(um);
@@ -187,6 +205,7 @@ int main(int argc, char *argv[])
     stdout_by_hts = !tmp;
     if (tsc_tag_run(fit, annot, aln_path, tmp ? tmp : "-", out ? out : "-", &opt, cmdline, &st) < 0) goto done;
     if (tmp) {
+        g_have_tmp = 0;
         if (rename(tmp, out) < 0) {
             tsc_error("cannot rename %s to %s: %s", tmp, out, strerror(errno));
             goto done;
@@ -200,6 +219,7 @@ int main(int argc, char *argv[])
              (long long)st.secondary_pri, (long long)st.sec, tsc_ra_mode_name(opt.mode), tsc_realtime() - t0);
     ok = 1;
 done:
+    g_have_tmp = 0;
     if (tmp) unlink(tmp);
     free(tmp);
     free(cmdline);
