@@ -177,7 +177,6 @@ tsc_mtx_t *tsc_mtx_read(const char *path, unsigned kinds)
     if (kind == TSC_KIND_FIT && !(m->pi && m->theta && m->pi_init && m->theta_init && m->z))
         BAD("%s: corrupted stream: a FIT stream without its fit sections", name);
     if (!(m->hdr = tsc_hdr_dup(tsc_rs_hdr(r)))) BAD("out of memory");
-    if (m->alen && m->n_aloc != (int32_t)0 && !m->aloc) BAD("%s: corrupted stream", name);
     if (validate(m, name) < 0) goto fail;
     tsc_rs_close(r);
     return m;

@@ -515,15 +515,15 @@ static int check_kind(tsc_rstream_t *r, unsigned kinds)
     char list[64] = "";
     if (!kinds || (kinds & TSC_KIND_MASK(k))) return 0;
     for (i = TSC_KIND_FIT; i >= TSC_KIND_HITS; i--)
-        if (kinds & TSC_KIND_MASK(i)) want = i; /* the earliest accepted kind */
+        if ((kinds & TSC_KIND_MASK(i)) && i > k) want = i; /* the earliest accepted kind after k */
     for (i = TSC_KIND_HITS; i <= TSC_KIND_FIT; i++)
         if (kinds & TSC_KIND_MASK(i)) {
             if (*list) strcat(list, " or ");
             strcat(list, tsc_kind_name(i));
         }
-    if (k >= TSC_KIND_HITS && k < want)
+    if (k >= TSC_KIND_HITS && want > k)
         tsc_log(TSC_LOG_ERROR, __func__, "%s: input is a %s stream; pipe it through %s first",
-                r->name, tsc_kind_name(k), producer(k + 1));
+                r->name, tsc_kind_name(k), k == TSC_KIND_MATRIX && want == TSC_KIND_FIT ? "tsc-em" : producer(k + 1));
     else
         tsc_log(TSC_LOG_ERROR, __func__, "%s: input is a %s stream, but this tool reads %s streams",
                 r->name, tsc_kind_name(k), list);

@@ -210,7 +210,8 @@ static int next_line(txt_t *t)
         tsc_log(TSC_LOG_ERROR, __func__, "%s: read error: %s", t->name, strerror(errno));
         return -1;
     }
-    kputsn("", 0, &t->ks);
+    if (ks_resize(&t->ks, t->ks.l + 1) < 0) { tsc_log(TSC_LOG_ERROR, __func__, "out of memory"); return -1; }
+    t->ks.s[t->ks.l] = 0; /* also terminates an empty line */
     t->line++;
     if (strlen(t->ks.s) != t->ks.l) {
         tsc_log(TSC_LOG_ERROR, __func__, "%s:%" PRId64 ": NUL byte in the text (binary data?)", t->name, t->line);

@@ -158,6 +158,19 @@ char *tsc_repr_double(double x, char *buf)
     for (prec = 1; prec <= 17; prec++) {
         snprintf(tmp, sizeof tmp, "%.*e", prec - 1, x);
         if (strtod(tmp, NULL) == x) break;
+        /* just above a power of two the gap below is half the gap above: the shortest decimal
+         * that round-trips may be the next one up rather than the nearest */
+        if (frexp(x, &i) == 0.5 || frexp(x, &i) == -0.5) {
+            char up[40];
+            int k;
+            strcpy(up, tmp);
+            for (k = (int)(strchr(up, 'e') - up) - 1; k >= 0 && up[k] != '-'; k--) {
+                if (up[k] == '.') continue;
+                if (up[k] < '9') { up[k]++; break; }
+                up[k] = '0';
+            }
+            if (k >= 0 && up[k] != '-' && strtod(up, NULL) == x) { strcpy(tmp, up); break; }
+        }
     }
     /* tmp = [-]d[.ddd]e[+-]XX : collect digits and exponent */
     e = strchr(tmp, 'e');
