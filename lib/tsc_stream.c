@@ -551,6 +551,10 @@ tsc_rstream_t *tsc_rs_open(const char *path, unsigned kinds)
     }
     if (!r->name) goto fail;
     got = fread(b, 1, 16, r->fp);
+    if (got < 16 && ferror(r->fp)) { /* e.g. a directory: EISDIR, not an empty input */
+        tsc_log(TSC_LOG_ERROR, __func__, "cannot read %s: %s", r->name, strerror(errno));
+        goto fail;
+    }
     if (got == 0) {
         tsc_log(TSC_LOG_ERROR, __func__, "%s: empty input: the stage that should have written it "
                 "produced nothing (did it fail?)", r->name);
