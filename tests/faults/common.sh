@@ -14,7 +14,7 @@ TOOLS="view regions fetch matrix blocks em report merge"
 # the tool's owner: they print "KNOWN FAILURE" and do not fail the test; once such a check
 # passes, the test fails until its line is removed (so the list never goes stale).
 KNOWN=$(sed -n 's/^known[ 	]*//p' "$(dirname "$0")/KNOWN" 2>/dev/null)
-is_known() { printf '%s\n' "$KNOWN" | while IFS= read -r k; do [ -n "$k" ] && case "$1" in $k) echo y; break ;; esac; done; }
+is_known() { printf '%s\n' "$KNOWN" | while IFS= read -r _k; do [ -n "$_k" ] && case "$1" in $_k) echo y; break ;; esac; done; }
 ko() {
     if [ -n "$(is_known "${cur:-}")" ]; then echo "KNOWN FAILURE: $*"; known_hit=1; return; fi
     echo "FAIL: $*"; fail=1
@@ -115,21 +115,20 @@ makes_stream() { case $1 in view-b|fetch|matrix|blocks|em) return 0 ;; *) return
 
 # run_check NAME WANT_RC MSG_RE COMMAND: run COMMAND (sh -c), capture stderr in $TMPD/c.err
 run_check() {
-    name=$1; want=$2; re=$3; shift 3
-    cur=$name; known_hit=0
+    cur=$1; _want=$2; _re=$3; shift 3
     nrun=$((nrun + 1))
-    _run_check "$@"; r=$?
-    if [ $r -eq 0 ] && [ -n "$(is_known "$name")" ]; then
-        echo "FAIL: '$name' passes now: remove it from tests/faults/KNOWN"; fail=1
+    _run_check "$@"; _r=$?
+    if [ $_r -eq 0 ] && [ -n "$(is_known "$cur")" ]; then
+        echo "FAIL: '$cur' passes now: remove it from tests/faults/KNOWN"; fail=1
     fi
     cur=""
-    return $r
+    return $_r
 }
 _run_check() {
     sh -c "$*" > "$TMPD/c.out" 2> "$TMPD/c.err" < /dev/null
     rc=$?
-    if [ "$rc" != "$want" ]; then ko "$name: exit $rc, expected $want ($*): $(head -3 "$TMPD/c.err")"; return 1; fi
-    if [ -n "$re" ] && ! grep -Eq -- "$re" "$TMPD/c.err"; then ko "$name: stderr lacks /$re/ ($*): $(head -3 "$TMPD/c.err")"; return 1; fi
-    if grep -Eq 'Sanitizer|runtime error' "$TMPD/c.err"; then ko "$name: sanitizer report ($*)"; return 1; fi
+    if [ "$rc" != "$_want" ]; then ko "$cur: exit $rc, expected $_want ($*): $(head -3 "$TMPD/c.err")"; return 1; fi
+    if [ -n "$_re" ] && ! grep -Eq -- "$_re" "$TMPD/c.err"; then ko "$cur: stderr lacks /$_re/ ($*): $(head -3 "$TMPD/c.err")"; return 1; fi
+    if grep -Eq 'Sanitizer|runtime error' "$TMPD/c.err"; then ko "$cur: sanitizer report ($*)"; return 1; fi
     return 0
 }
