@@ -265,7 +265,6 @@ static int assign(const assign_opt_t *o, const char *bindir, const char *bam, co
     av_add(&fetch, "--overlap-threshold"); av_add(&fetch, o->overlap_threshold);
     av_add(&fetch, "--stranded-mode"); av_add(&fetch, o->stranded_mode);
     av_add(&fetch, "--names");
-    if (g_level >= 3) av_add(&fetch, "--progress");
     av_add(&fetch, bed); av_add(&fetch, bam);
     av_add(&mtx, "tsc-matrix"); av_add(&mtx, "--no-feature-key"); av_add(&mtx, o->no_feature_key);
     p2[0] = fetch.a; p2[1] = mtx.a;
