@@ -110,7 +110,7 @@ int tsc_hitr_next(tsc_hitr_t *hr, tsc_hit_t *h)
     b = hr->sec.data;
     len = hr->sec.count;
     if (tsc_get_uvar(b, len, &hr->pos, &d) < 0 || d > (uint64_t)INT64_MAX - (uint64_t)hr->last_frag) goto bad;
-    if (tsc_get_uvar(b, len, &hr->pos, &nl) < 0 || nl > len - hr->pos) goto bad;
+    if (tsc_get_uvar(b, len, &hr->pos, &nl) < 0 || nl > len - hr->pos || memchr(b + hr->pos, 0, nl)) goto bad;
     {
         char *p = realloc(h->name, nl + 1);
         if (!p) goto nomem;
