@@ -103,16 +103,14 @@ int tsc_hitr_next(tsc_hitr_t *hr, tsc_hit_t *h)
     while (!hr->have || hr->pos >= hr->sec.count) {
         int ret = tsc_rs_next(hr->r, &hr->sec);
         if (ret <= 0) return ret;
-        if (hr->sec.tag == TSC_SEC_HITS) {
-            if (hr->sec.type != TSC_T_U8) goto bad;
-            hr->have = 1;
-            hr->pos = 0;
-        }
+        hr->have = hr->sec.tag == TSC_SEC_HITS; /* other sections (RUNI) are not records */
+        hr->pos = 0;
+        if (hr->have && hr->sec.type != TSC_T_U8) goto bad;
     }
     b = hr->sec.data;
     len = hr->sec.count;
     if (tsc_get_uvar(b, len, &hr->pos, &d) < 0 || d > (uint64_t)INT64_MAX - (uint64_t)hr->last_frag) goto bad;
-    if (tsc_get_uvar(b, len, &hr->pos, &nl) < 0 || nl > len - hr->pos) goto bad;
+    if (tsc_get_uvar(b, len, &hr->pos, &nl) < 0 || nl > len - hr->pos || memchr(b + hr->pos, 0, nl)) goto bad;
     {
         char *p = realloc(h->name, nl + 1);
         if (!p) goto nomem;

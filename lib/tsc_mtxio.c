@@ -54,7 +54,8 @@ static int validate(const tsc_mtx_t *m, const char *name)
         BAD("%s: corrupted stream: %d features in the header but %lld columns", name, m->hdr->n_feat, (long long)K);
     if (m->indptr[0] != 0 || m->indptr[N] != m->nnz) BAD("%s: corrupted stream: bad row pointers", name);
     for (i = 0; i < N; i++) {
-        if (m->indptr[i + 1] < m->indptr[i]) BAD("%s: corrupted stream: row pointers decrease at row %lld", name, (long long)i);
+        if (m->indptr[i + 1] < m->indptr[i] || m->indptr[i + 1] > m->nnz)
+            BAD("%s: corrupted stream: row pointers decrease or pass the end at row %lld", name, (long long)i);
         for (j = m->indptr[i]; j < m->indptr[i + 1]; j++) {
             if (m->indices[j] < 0 || m->indices[j] >= K)
                 BAD("%s: corrupted stream: row %lld has column %d, outside 0..%lld", name, (long long)i, m->indices[j], (long long)K - 1);
@@ -62,7 +63,7 @@ static int validate(const tsc_mtx_t *m, const char *name)
                 BAD("%s: corrupted stream: row %lld: columns not ascending", name, (long long)i);
         }
     }
-    if (m->n_blocks) {
+    if (m->brpt) { /* also with 0 blocks: then there must be no rows and one column */
         int64_t B = m->n_blocks;
         if (!(seen = calloc((size_t)(N > K ? N : K) + 1, 1))) BAD("out of memory");
         if (m->brpt[0] != 0 || m->brpt[B] != N || m->bcpt[0] != 0 || m->bcpt[B] != K - 1)
@@ -94,7 +95,7 @@ tsc_mtx_t *tsc_mtx_read(const char *path, unsigned kinds)
     int ret, kind, have_shape = 0;
     const char *name;
     char tb[5];
-    uint64_t B = 0;
+    uint64_t B = 0, n_score = 0, n_z = 0, n_bcpt = 0, n_alen = 0; /* checked once all are read */
     if (!(r = tsc_rs_open(path, kinds ? kinds : TSC_KIND_MASK(TSC_KIND_MATRIX) | TSC_KIND_MASK(TSC_KIND_BLOCKS) | TSC_KIND_MASK(TSC_KIND_FIT))))
         return NULL;
     name = tsc_rs_name(r);
@@ -110,6 +111,7 @@ tsc_mtx_t *tsc_mtx_read(const char *path, unsigned kinds)
         if (t == TSC_TAG_RUNINFO) continue;
         if (t == TSC_SEC_SHAPE) {
             const int64_t *v = s.data;
+            if (have_shape) BAD("%s: corrupted stream: repeated SHAP section", name);
             if (s.type != TSC_T_I64 || s.count != 2 || v[0] < 0 || v[1] < 1 || v[0] > INT64_MAX / 2 || v[1] > INT32_MAX)
                 BAD("%s: corrupted stream: bad SHAP section", name);
             m->n_rows = v[0];
@@ -121,18 +123,21 @@ tsc_mtx_t *tsc_mtx_read(const char *path, unsigned kinds)
             BAD("%s: corrupted stream: section '%s' before SHAP", name, tsc_tag_str(t, tb));
         if (t == TSC_SEC_INDPTR) { want = TSC_T_I64; n = m->n_rows + 1; dst = (void **)&m->indptr; }
         else if (t == TSC_SEC_INDICES) { want = TSC_T_I32; n = s.count; dst = (void **)&m->indices; m->nnz = (int64_t)s.count; }
-        else if (t == TSC_SEC_SCORE) { want = TSC_T_U32; n = m->nnz; dst = (void **)&m->score; }
+        else if (t == TSC_SEC_SCORE) { want = TSC_T_U32; n = n_score = s.count; dst = (void **)&m->score; }
         else if (t == TSC_SEC_FRAG) { want = TSC_T_I64; n = m->n_rows; dst = (void **)&m->frag; }
-        else if (t == TSC_SEC_ALEN) { want = TSC_T_I64; n = s.count; dst = (void **)&m->alen; }
-        else if (t == TSC_SEC_BRPT) { want = TSC_T_I64; n = s.count; dst = (void **)&m->brpt; B = s.count ? s.count - 1 : 0; }
+        else if (t == TSC_SEC_ALEN) { want = TSC_T_I64; n = n_alen = s.count; dst = (void **)&m->alen; }
+        else if (t == TSC_SEC_BRPT) {
+            if (s.count == 0) BAD("%s: corrupted stream: empty BRPT section", name);
+            want = TSC_T_I64; n = s.count; dst = (void **)&m->brpt; B = s.count - 1;
+        }
         else if (t == TSC_SEC_BROW) { want = TSC_T_I64; n = m->n_rows; dst = (void **)&m->brow; }
-        else if (t == TSC_SEC_BCPT) { want = TSC_T_I64; n = B + 1; dst = (void **)&m->bcpt; }
+        else if (t == TSC_SEC_BCPT) { want = TSC_T_I64; n = n_bcpt = s.count; dst = (void **)&m->bcpt; }
         else if (t == TSC_SEC_BCOL) { want = TSC_T_I32; n = m->n_cols - 1; dst = (void **)&m->bcol; }
         else if (t == TSC_SEC_PI) { want = TSC_T_F64; n = m->n_cols; dst = (void **)&m->pi; }
         else if (t == TSC_SEC_THETA) { want = TSC_T_F64; n = m->n_cols; dst = (void **)&m->theta; }
         else if (t == TSC_SEC_PI_INIT) { want = TSC_T_F64; n = m->n_cols; dst = (void **)&m->pi_init; }
         else if (t == TSC_SEC_THETA_INIT) { want = TSC_T_F64; n = m->n_cols; dst = (void **)&m->theta_init; }
-        else if (t == TSC_SEC_Z) { want = TSC_T_F64; n = m->nnz; dst = (void **)&m->z; }
+        else if (t == TSC_SEC_Z) { want = TSC_T_F64; n = n_z = s.count; dst = (void **)&m->z; }
         else if (t == TSC_SEC_LNL) {
             if (s.type != TSC_T_F64 || s.count != 1) BAD("%s: corrupted stream: bad LNL_ section", name);
             m->lnl = *(double *)s.data;
@@ -158,8 +163,13 @@ tsc_mtx_t *tsc_mtx_read(const char *path, unsigned kinds)
     if (ret < 0) goto fail;
     if (!have_shape || !m->indptr || !m->indices || !m->score)
         BAD("%s: corrupted stream: a %s stream without its matrix sections", name, tsc_kind_name(kind));
-    if ((m->alen == NULL) != (m->aloc == NULL) || (m->alen && !m->aloc))
+    if ((m->alen == NULL) != (m->aloc == NULL) || (m->alen && n_alen != (uint64_t)m->n_aloc))
         BAD("%s: corrupted stream: ALOC and ALEN do not match", name);
+    /* sections whose length depends on another one, whatever their order */
+    if (n_score != (uint64_t)m->nnz || (m->z && n_z != (uint64_t)m->nnz))
+        BAD("%s: corrupted stream: INDX has %lld cells but SCOR or ZFIN a different number", name, (long long)m->nnz);
+    if (m->bcpt && (!m->brpt || n_bcpt != B + 1))
+        BAD("%s: corrupted stream: BRPT and BCPT do not match", name);
     if (kind >= TSC_KIND_BLOCKS && kind != TSC_KIND_FIT && !(m->brpt && m->brow && m->bcpt && m->bcol))
         BAD("%s: corrupted stream: a BLOCKS stream without its block sections", name);
     if (m->brpt && m->brow && m->bcpt && m->bcol) m->n_blocks = (int64_t)B;
@@ -167,7 +177,6 @@ tsc_mtx_t *tsc_mtx_read(const char *path, unsigned kinds)
     if (kind == TSC_KIND_FIT && !(m->pi && m->theta && m->pi_init && m->theta_init && m->z))
         BAD("%s: corrupted stream: a FIT stream without its fit sections", name);
     if (!(m->hdr = tsc_hdr_dup(tsc_rs_hdr(r)))) BAD("out of memory");
-    if (m->alen && m->n_aloc != (int32_t)0 && !m->aloc) BAD("%s: corrupted stream", name);
     if (validate(m, name) < 0) goto fail;
     tsc_rs_close(r);
     return m;

@@ -167,6 +167,17 @@ char *tsc_tag_str(uint32_t tag, char *buf)
     return buf;
 }
 
+/* a section tag is four printable ASCII characters (the text form prints it as such) */
+static int tag_ok(uint32_t tag)
+{
+    int i;
+    for (i = 0; i < 4; i++) {
+        unsigned char c = (unsigned char)(tag >> (8 * i));
+        if (c < 32 || c > 126) return 0;
+    }
+    return 1;
+}
+
 static int type_size(int type)
 {
     switch (type) {
@@ -280,8 +291,8 @@ int tsc_ws_section(tsc_wstream_t *w, uint32_t tag, int type, const void *data, u
 {
     int sz = type_size(type);
     uint64_t nbytes, i;
-    if (sz < 0 || tag == TSC_TAG_END) {
-        tsc_log(TSC_LOG_ERROR, __func__, "internal error: bad section type %d", type);
+    if (sz < 0 || tag == TSC_TAG_END || !tag_ok(tag)) {
+        tsc_log(TSC_LOG_ERROR, __func__, "internal error: bad section type %d or tag", type);
         return -1;
     }
     if (type == TSC_T_STR) {
@@ -440,6 +451,11 @@ static char *rs_str(tsc_rstream_t *r, uint64_t *left, const char *what)
     if (rs_read(r, s, n, what) < 0) { free(s); return NULL; }
     s[n] = 0;
     *left -= n;
+    if (memchr(s, 0, n)) { /* no writer makes one: the string would be cut short silently */
+        free(s);
+        tsc_log(TSC_LOG_ERROR, __func__, "%s: corrupted stream: NUL byte in a string in %s", r->name, what);
+        return NULL;
+    }
     return s;
 bad:
     tsc_log(TSC_LOG_ERROR, __func__, "%s: corrupted stream: bad string length in %s", r->name, what);
@@ -499,15 +515,15 @@ static int check_kind(tsc_rstream_t *r, unsigned kinds)
     char list[64] = "";
     if (!kinds || (kinds & TSC_KIND_MASK(k))) return 0;
     for (i = TSC_KIND_FIT; i >= TSC_KIND_HITS; i--)
-        if (kinds & TSC_KIND_MASK(i)) want = i; /* the earliest accepted kind */
+        if ((kinds & TSC_KIND_MASK(i)) && i > k) want = i; /* the earliest accepted kind after k */
     for (i = TSC_KIND_HITS; i <= TSC_KIND_FIT; i++)
         if (kinds & TSC_KIND_MASK(i)) {
             if (*list) strcat(list, " or ");
             strcat(list, tsc_kind_name(i));
         }
-    if (k >= TSC_KIND_HITS && k < want)
+    if (k >= TSC_KIND_HITS && want > k)
         tsc_log(TSC_LOG_ERROR, __func__, "%s: input is a %s stream; pipe it through %s first",
-                r->name, tsc_kind_name(k), producer(k + 1));
+                r->name, tsc_kind_name(k), k == TSC_KIND_MATRIX && want == TSC_KIND_FIT ? "tsc-em" : producer(k + 1));
     else
         tsc_log(TSC_LOG_ERROR, __func__, "%s: input is a %s stream, but this tool reads %s streams",
                 r->name, tsc_kind_name(k), list);
@@ -535,6 +551,10 @@ tsc_rstream_t *tsc_rs_open(const char *path, unsigned kinds)
     }
     if (!r->name) goto fail;
     got = fread(b, 1, 16, r->fp);
+    if (got < 16 && ferror(r->fp)) { /* e.g. a directory: EISDIR, not an empty input */
+        tsc_log(TSC_LOG_ERROR, __func__, "cannot read %s: %s", r->name, strerror(errno));
+        goto fail;
+    }
     if (got == 0) {
         tsc_log(TSC_LOG_ERROR, __func__, "%s: empty input: the stage that should have written it "
                 "produced nothing (did it fail?)", r->name);
@@ -639,6 +659,10 @@ int tsc_rs_next(tsc_rstream_t *r, tsc_sec_t *s)
         return -1;
     if (tag == TSC_TAG_END) return rs_trailer(r, type, count, nbytes);
     sz = type_size((int)type);
+    if (!tag_ok(tag)) {
+        tsc_log(TSC_LOG_ERROR, __func__, "%s: corrupted stream: bad section tag 0x%08x", r->name, tag);
+        return -1;
+    }
     if (sz < 0 || nbytes > TSC_MAX_SECTION_BYTES || (sz > 0 && (count > nbytes || count * (uint64_t)sz != nbytes)) ||
         (sz == 0 && count > nbytes / 4)) {
         tsc_log(TSC_LOG_ERROR, __func__, "%s: corrupted stream: section '%s' has an impossible type or "
@@ -672,7 +696,7 @@ int tsc_rs_next(tsc_rstream_t *r, tsc_sec_t *s)
             if (pos + 4 > nbytes) goto badstr;
             n = le_to_u32(buf + pos);
             pos += 4;
-            if (n > nbytes - pos) goto badstr;
+            if (n > nbytes - pos || memchr(buf + pos, 0, n)) goto badstr;
             ptr[i] = dst;
             memcpy(dst, buf + pos, n);
             dst[n] = 0;

@@ -102,7 +102,7 @@ static void print_header(FILE *out, const tsc_hdr_t *h, uint32_t version)
 }
 
 /* decode one HREC chunk fully first, so a bad chunk prints nothing of itself */
-static int print_hrec(FILE *out, const tsc_sec_t *s, int64_t *last_frag, const char *name)
+static int print_hrec(FILE *out, const tsc_sec_t *s, int64_t *last_frag, int64_t nfeat, const char *name)
 {
     const uint8_t *b = s->data;
     size_t pos = 0, len = s->count;
@@ -111,7 +111,9 @@ static int print_hrec(FILE *out, const tsc_sec_t *s, int64_t *last_frag, const c
     while (pos < len) {
         uint64_t d, nl, nm, f, al, i;
         int64_t as;
-        if (tsc_get_uvar(b, len, &pos, &d) < 0 || tsc_get_uvar(b, len, &pos, &nl) < 0 || nl > len - pos) goto bad;
+        if (tsc_get_uvar(b, len, &pos, &d) < 0 || d > (uint64_t)(INT64_MAX - frag) ||
+            tsc_get_uvar(b, len, &pos, &nl) < 0 || nl > len - pos || memchr(b + pos, 0, nl))
+            goto bad;
         frag += (int64_t)d;
         ksprintf(&ks, "%" PRId64 "\t", frag);
         if (nl == 0) kputc('*', &ks);
@@ -131,8 +133,9 @@ static int print_hrec(FILE *out, const tsc_sec_t *s, int64_t *last_frag, const c
         if (tsc_get_uvar(b, len, &pos, &nm) < 0 || nm > len) goto bad;
         for (i = 0; i < nm; i++) {
             if (tsc_get_uvar(b, len, &pos, &f) < 0 || tsc_get_svar(b, len, &pos, &as) < 0 ||
-                tsc_get_uvar(b, len, &pos, &al) < 0)
-                goto bad;
+                tsc_get_uvar(b, len, &pos, &al) < 0 || f > (uint64_t)nfeat || as < INT32_MIN || as > INT32_MAX ||
+                al > INT32_MAX)
+                goto bad; /* the same checks as tsc_hitr_next: what one rejects, so does the other */
             ksprintf(&ks, "\t%" PRId64 ",%" PRId64 ",%" PRIu64, (int64_t)f - 1, as, al);
         }
         kputc('\n', &ks);
@@ -166,7 +169,7 @@ int tsc_stream2text(const char *path, FILE *out, int header_only)
     while ((ret = tsc_rs_next(r, &s)) == 1) {
         uint64_t i;
         if (s.tag == TSC_SEC_HITS && s.type == TSC_T_U8 && tsc_rs_kind(r) == TSC_KIND_HITS) {
-            if (print_hrec(out, &s, &last_frag, tsc_rs_name(r)) < 0) { ret = -1; break; }
+            if (print_hrec(out, &s, &last_frag, tsc_rs_hdr(r)->n_feat, tsc_rs_name(r)) < 0) { ret = -1; break; }
             continue;
         }
         fprintf(out, "=%s\t%s\t%" PRIu64 "\n", tsc_tag_str(s.tag, tb), type_name(s.type), s.count);
@@ -195,15 +198,25 @@ typedef struct {
     kstring_t ks;
 } txt_t;
 
-/* next line into t->ks (without the newline); 1, 0 at EOF, -1 on error */
+/* next line into t->ks (without the newline, NUL-terminated also when empty); 1, 0 at EOF,
+ * -1 on a read error or a NUL byte in the line (logged) */
 static int next_line(txt_t *t)
 {
     int c;
     t->ks.l = 0;
     while ((c = getc(t->fp)) != EOF && c != '\n') kputc(c, &t->ks);
-    if (c == EOF && t->ks.l == 0) return ferror(t->fp) ? -1 : 0;
-    if (!t->ks.s) kputs("", &t->ks);
+    if (c == EOF && t->ks.l == 0) {
+        if (!ferror(t->fp)) return 0;
+        tsc_log(TSC_LOG_ERROR, __func__, "%s: read error: %s", t->name, strerror(errno));
+        return -1;
+    }
+    if (ks_resize(&t->ks, t->ks.l + 1) < 0) { tsc_log(TSC_LOG_ERROR, __func__, "out of memory"); return -1; }
+    t->ks.s[t->ks.l] = 0; /* also terminates an empty line */
     t->line++;
+    if (strlen(t->ks.s) != t->ks.l) {
+        tsc_log(TSC_LOG_ERROR, __func__, "%s:%" PRId64 ": NUL byte in the text (binary data?)", t->name, t->line);
+        return -1;
+    }
     return 1;
 }
 
@@ -219,6 +232,14 @@ static int split(char *s, char **f, int max)
 
 #define TBAD(...) do { tsc_log(TSC_LOG_ERROR, __func__, __VA_ARGS__); goto fail; } while (0)
 
+/* section tags are printable ASCII (tsc_rs_next rejects others) */
+static int printable(const char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s < 32 || (unsigned char)*s > 126) return 0;
+    return 1;
+}
+
 static int parse_i64(const char *s, int64_t *v) { return tsc_parse_int64(s, INT64_MIN, INT64_MAX, v); }
 
 int tsc_text2stream(const char *path, const char *out_path)
@@ -229,13 +250,16 @@ int tsc_text2stream(const char *path, const char *out_path)
     char *f[8];
     int nf, kind = -1, ret, ended = 0;
     void *data = NULL;
+    char **data_str = NULL;  /* DATA when it holds strings: N_STR of them to free on failure */
+    int64_t n_str = 0, i;
     int own = 0, m_g = 0;
     char **g = NULL;
     int64_t hrec_last = 0;
     if (!path || strcmp(path, "-") == 0) { t.fp = stdin; t.name = "stdin"; }
     else if (!(t.fp = fopen(path, "r"))) TBAD("cannot open %s: %s", path, strerror(errno));
     else own = 1;
-    if (next_line(&t) <= 0) TBAD("%s: empty input", t.name);
+    if ((ret = next_line(&t)) < 0) goto fail;
+    if (ret == 0) TBAD("%s: empty input", t.name);
     nf = split(t.ks.s, f, 8);
     if (nf != 3 || strcmp(f[0], "#tsc-stream") != 0 || strncmp(f[1], "version=", 8) != 0 ||
         strncmp(f[2], "kind=", 5) != 0 || (kind = kind_from_name(f[2] + 5)) < 0)
@@ -265,25 +289,28 @@ int tsc_text2stream(const char *path, const char *out_path)
         } else
             TBAD("%s:%" PRId64 ": expected @feature, @info, @prov or a =SECTION line", t.name, t.line);
     }
-    if (ret < 0) TBAD("%s: read error", t.name);
+    if (ret < 0) goto fail;
     if (!(w = tsc_ws_open(out_path, h))) goto fail;
     /* sections */
     while (ret == 1) {
         char *s = t.ks.s;
         int type;
-        int64_t count, i;
+        int64_t count;
         uint32_t tag;
         if (strcmp(s, "=END") == 0) {
             ended = 1;
-            if (next_line(&t) != 0) TBAD("%s:%" PRId64 ": text after =END", t.name, t.line);
+            if ((ret = next_line(&t)) < 0) goto fail;
+            if (ret != 0) TBAD("%s:%" PRId64 ": text after =END", t.name, t.line);
             break;
         }
         nf = split(s + 1, f, 8);
-        if (s[0] != '=' || nf != 3 || strlen(f[0]) != 4 || (type = type_from_name(f[1])) < 0 ||
+        if (s[0] != '=' || nf != 3 || strlen(f[0]) != 4 || !printable(f[0]) || (type = type_from_name(f[1])) < 0 ||
             parse_i64(f[2], &count) < 0 || count < 0 || count > ((int64_t)1 << 40))
             TBAD("%s:%" PRId64 ": expected a section line '=TAG<TAB>TYPE<TAB>COUNT' or =END", t.name, t.line);
         tag = TSC_TAG(f[0][0], f[0][1], f[0][2], f[0][3]);
         if (tag == TSC_TAG_END) TBAD("%s:%" PRId64 ": END is not a section", t.name, t.line);
+        if (tag == TSC_TAG_RUNINFO && (type != TSC_T_STR || count % 2))
+            TBAD("%s:%" PRId64 ": a RUNI section holds key, value string pairs (str, an even count)", t.name, t.line);
         if (tag == TSC_SEC_HITS && type == TSC_T_U8 && kind == TSC_KIND_HITS) {
             /* records -> one chunk, as it was */
             kstring_t b = { 0, 0, NULL };
@@ -293,7 +320,7 @@ int tsc_text2stream(const char *path, const char *out_path)
                 int64_t frag;
                 size_t pos, ntab = 1;
                 const char *c;
-                if (next_line(&t) != 1) { free(b.s); TBAD("%s: truncated text: HREC needs %" PRId64 " records", t.name, count); }
+                if ((ret = next_line(&t)) != 1) { free(b.s); if (ret < 0) goto fail; TBAD("%s: truncated text: HREC needs %" PRId64 " records", t.name, count); }
                 for (c = t.ks.s; *c; c++) ntab += *c == '\t';
                 if (ntab > (size_t)m_g) {
                     char **p = realloc(g, ntab * sizeof(char *));
@@ -337,11 +364,21 @@ int tsc_text2stream(const char *path, const char *out_path)
             if (ret < 0) goto fail;
         } else {
             size_t sz = type == TSC_T_U8 ? 1 : type == TSC_T_I32 || type == TSC_T_U32 ? 4 : 8;
-            if (!(data = calloc((size_t)count + 1, sz))) TBAD("out of memory");
+            size_t m_data = 0;
+            /* grown as values arrive: a huge COUNT on a short text fails at the truncation,
+             * not at an allocation of COUNT elements */
+            if (tsc_grow(&data, &m_data, (size_t)(count < 4096 ? count : 4096) + 1, sz) < 0) TBAD("out of memory");
+            data_str = type == TSC_T_STR ? data : NULL;
+            n_str = 0;
             for (i = 0; i < count; i++) {
                 char *v;
                 int64_t x;
-                if (next_line(&t) != 1) TBAD("%s: truncated text: section %s needs %" PRId64 " values", t.name, f[0], count);
+                if ((size_t)i >= m_data) {
+                    if (tsc_grow(&data, &m_data, (size_t)i + 1, sz) < 0) TBAD("out of memory");
+                    data_str = type == TSC_T_STR ? data : NULL;
+                }
+                if ((ret = next_line(&t)) < 0) goto fail;
+                if (ret == 0) TBAD("%s: truncated text: section %s needs %" PRId64 " values", t.name, f[0], count);
                 v = t.ks.s;
                 switch (type) {
                 case TSC_T_U8: if (parse_i64(v, &x) < 0 || x < 0 || x > 255) goto badval; ((uint8_t *)data)[i] = (uint8_t)x; break;
@@ -359,6 +396,7 @@ int tsc_text2stream(const char *path, const char *out_path)
                 }
                 case TSC_T_STR:
                     if (unesc(v) < 0 || !(((char **)data)[i] = strdup(v))) goto badval;
+                    n_str = i + 1;
                     break;
                 }
                 continue;
@@ -369,9 +407,10 @@ int tsc_text2stream(const char *path, const char *out_path)
             if (type == TSC_T_STR) for (i = 0; i < count; i++) free(((char **)data)[i]);
             free(data);
             data = NULL;
+            data_str = NULL;
             if (ret < 0) goto fail;
         }
-        ret = next_line(&t);
+        if ((ret = next_line(&t)) < 0) goto fail;
     }
     if (!ended) TBAD("%s: truncated text: no =END line", t.name);
     if (own) fclose(t.fp);
@@ -381,7 +420,8 @@ int tsc_text2stream(const char *path, const char *out_path)
     return tsc_ws_close(w);
 fail:
     free(g);
-    free(data); /* strings of a partial STR section leak only on this error path */
+    if (data_str) for (i = 0; i < n_str; i++) free(data_str[i]);
+    free(data);
     if (own && t.fp) fclose(t.fp);
     free(t.ks.s);
     tsc_hdr_destroy(h);

@@ -14,6 +14,7 @@
 
 static const char *g_prog = "tsc";
 static int g_verbosity = TSC_LOG_WARNING;
+static int g_nerr; /* errors logged so far (tsc_close_stdout then adds no second message) */
 
 void tsc_set_progname(const char *argv0)
 {
@@ -29,6 +30,7 @@ void tsc_log(int level, const char *func, const char *fmt, ...)
 {
     static const char *names[] = { "", "error", "warning", "info", "debug" };
     va_list ap;
+    if (level <= TSC_LOG_ERROR) g_nerr++;
     if (level > g_verbosity) return;
     if (level < TSC_LOG_ERROR) level = TSC_LOG_ERROR;
     if (level > TSC_LOG_DEBUG) level = TSC_LOG_DEBUG;
@@ -123,7 +125,9 @@ int tsc_close_stdout(void)
     int eno = errno;
     if (fclose(stdout) != 0 && !err) { err = 1; eno = errno; }
     if (err) {
-        tsc_log(TSC_LOG_ERROR, __func__, "writing to standard output failed: %s", strerror(eno ? eno : EIO));
+        /* after "x: write failed: No space left on device" from the writer itself, a second
+         * message about the same failure says nothing new */
+        if (!g_nerr) tsc_log(TSC_LOG_ERROR, __func__, "writing to standard output failed: %s", strerror(eno ? eno : EIO));
         return -1;
     }
     return 0;
@@ -158,6 +162,19 @@ char *tsc_repr_double(double x, char *buf)
     for (prec = 1; prec <= 17; prec++) {
         snprintf(tmp, sizeof tmp, "%.*e", prec - 1, x);
         if (strtod(tmp, NULL) == x) break;
+        /* just above a power of two the gap below is half the gap above: the shortest decimal
+         * that round-trips may be the next one up rather than the nearest */
+        if (frexp(x, &i) == 0.5 || frexp(x, &i) == -0.5) {
+            char up[40];
+            int k;
+            strcpy(up, tmp);
+            for (k = (int)(strchr(up, 'e') - up) - 1; k >= 0 && up[k] != '-'; k--) {
+                if (up[k] == '.') continue;
+                if (up[k] < '9') { up[k]++; break; }
+                up[k] = '0';
+            }
+            if (k >= 0 && up[k] != '-' && strtod(up, NULL) == x) { strcpy(tmp, up); break; }
+        }
     }
     /* tmp = [-]d[.ddd]e[+-]XX : collect digits and exponent */
     e = strchr(tmp, 'e');

@@ -191,7 +191,8 @@ static void alignment_summary(const tsc_hdr_t *h)
 }
 
 /* EM + report (+ tag): shared by assign and resume */
-static int run_model(const assign_opt_t *o, const char *bindir, const char *checkpoint, const char *bam)
+static int run_model(const assign_opt_t *o, const char *bindir, const char *checkpoint, const char *bam,
+                     const char *bed)
 {
     char *fit = path_of(o, "fit.tsc.tmp"), *prefix = NULL, *updated = NULL;
     av_t em = { 0 }, blocks = { 0 }, rep = { 0 }, tag = { 0 };
@@ -232,6 +233,9 @@ static int run_model(const assign_opt_t *o, const char *bindir, const char *chec
         av_add(&tag, "--reassign-mode"); av_add(&tag, o->reassign_mode);
         av_add(&tag, "--conf-prob"); av_add(&tag, o->conf_prob);
         av_add(&tag, "-o"); av_add(&tag, updated);
+        av_add(&tag, "-l"); av_add(&tag, bed);
+        av_add(&tag, "--overlap-threshold"); av_add(&tag, o->overlap_threshold);
+        av_add(&tag, "--stranded-mode"); av_add(&tag, o->stranded_mode);
         av_add(&tag, fit); av_add(&tag, bam);
         p2[0] = tag.a;
         if (tsc_run_pipeline(bindir, p2, 1, NULL, NULL, NULL) < 0) goto done;
@@ -281,7 +285,7 @@ static int assign(const assign_opt_t *o, const char *bindir, const char *bam, co
     tsc_rs_close(r);
     r = NULL;
     if (o->skip_em) { lg(3, "Skipping EM..."); ret = 0; goto done; }
-    ret = run_model(o, bindir, ckpt, o->updated_sam ? bam : NULL);
+    ret = run_model(o, bindir, ckpt, o->updated_sam ? bam : NULL, bed);
 done:
     unlink(bed);
     unlink(ckpt_tmp);
@@ -395,7 +399,7 @@ int main(int argc, char *argv[])
     if (mkdir_p(o.outdir) < 0) { tsc_error("cannot create the output directory %s: %s", o.outdir, strerror(errno)); return 1; }
     bindir = tsc_exe_dir();
     lg(4, "tsc-assign %s: tools from %s", TSC_VERSION, bindir ? bindir : "PATH");
-    ret = o.resume ? run_model(&o, bindir, args[optind], NULL) : assign(&o, bindir, args[optind], args[optind + 1]);
+    ret = o.resume ? run_model(&o, bindir, args[optind], NULL, NULL) : assign(&o, bindir, args[optind], args[optind + 1]);
     if (ret == 0) {
         char msg[64];
         elapsed(msg, sizeof msg, t0);

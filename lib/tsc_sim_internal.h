@@ -1,0 +1,129 @@
+/* tsc_sim_internal.h -- the genome model and random numbers shared by tsc_sim*.c (private).
+ * Part of tsc (Telescope in C). MIT licence. */
+#ifndef TSC_SIM_INTERNAL_H
+#define TSC_SIM_INTERNAL_H
+
+#include <stdint.h>
+#include "tsc_sim.h"
+
+/* ---- random numbers: xoshiro256** seeded through splitmix64; no libm on the fragment path ---- */
+
+typedef struct {
+    uint64_t s[4];
+} tsc_rng_t;
+
+static inline uint64_t tsc_mix64(uint64_t z)
+{
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
+static inline void tsc_rng_seed(tsc_rng_t *r, uint64_t seed, uint64_t stream)
+{
+    uint64_t x = tsc_mix64(seed + 0x9e3779b97f4a7c15ULL) ^ tsc_mix64(stream * 0xd1342543de82ef95ULL + 1);
+    for (int i = 0; i < 4; i++) {
+        x += 0x9e3779b97f4a7c15ULL;
+        r->s[i] = tsc_mix64(x);
+    }
+}
+
+static inline uint64_t tsc_rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+
+static inline uint64_t tsc_rng_next(tsc_rng_t *r)
+{
+    uint64_t *s = r->s;
+    const uint64_t res = tsc_rotl(s[1] * 5, 7) * 9, t = s[1] << 17;
+    s[2] ^= s[0];
+    s[3] ^= s[1];
+    s[1] ^= s[2];
+    s[0] ^= s[3];
+    s[2] ^= t;
+    s[3] = tsc_rotl(s[3], 45);
+    return res;
+}
+
+/** Uniform integer in [0, n) (n >= 1). */
+static inline uint64_t tsc_rng_below(tsc_rng_t *r, uint64_t n)
+{
+    return (uint64_t)(((unsigned __int128)tsc_rng_next(r) * n) >> 64);
+}
+
+/** Uniform double in [0, 1). */
+static inline double tsc_rng_unif(tsc_rng_t *r) { return (double)(tsc_rng_next(r) >> 11) * 0x1.0p-53; }
+
+/** Approximately standard normal: sum of 12 uniforms minus 6 (bounded to +-6, no libm). */
+static inline double tsc_rng_norm(tsc_rng_t *r)
+{
+    double x = 0;
+    for (int i = 0; i < 12; i++) x += tsc_rng_unif(r);
+    return x - 6.0;
+}
+
+/* random streams */
+#define TSC_SIM_STREAM_MODEL 0
+#define TSC_SIM_STREAM_GTF 1
+#define TSC_SIM_STREAM_FRAG 16 /* fragment i uses stream TSC_SIM_STREAM_FRAG + i */
+
+/* ---- the genome model ---- */
+
+/** A TE family: template = [5' LTR][internal][3' LTR] (ERV) or [body] (LINE, ltr_len 0). */
+typedef struct {
+    const char *name, *rep_class, *rep_family, *ltr_name, *int_name;
+    int ltr_len, int_len;
+    double weight;          /* share of the copies */
+    double solo, trunc;     /* share of solo LTRs, of truncated copies */
+    double priv_lo, priv_hi; /* private divergence of a copy: lo + (hi - lo) u^1.5, u uniform */
+} tsc_sim_famdef_t;
+
+typedef struct {
+    const tsc_sim_famdef_t *d;
+    int T, a, b;     /* template length, LTR length, internal length (T = 2a+b, or b) */
+    int n_sub;       /* subfamilies: alignments are searched among copies of one subfamily */
+    int *n_mem, **mem; /* copies of each subfamily */
+} tsc_sim_fam_t;
+
+typedef struct {
+    int32_t fam, sub;
+    int32_t locus;   /* index in GTF order, -1 if the copy is not annotated */
+    int32_t tid, strand; /* strand 0 '+', 1 '-' (template orientation on the genome) */
+    int64_t gs, ge;  /* genomic [gs, ge) */
+    int32_t ts, te;  /* template range covered, [ts, te); ge - gs == te - ts */
+    uint64_t *var;   /* variant bits over template positions (shared allocation) */
+    double w;        /* expression weight, 0 = silent */
+} tsc_sim_copy_t;
+
+typedef struct {
+    int32_t tid, n_ex, strand;
+    int64_t *es, *ee; /* exons, genomic [es, ee), ascending */
+    int64_t *cum;     /* exonic offset of each exon's start */
+    int64_t len;      /* exonic length */
+    int64_t span;     /* genomic span */
+} tsc_sim_gene_t;
+
+struct tsc_sim_s {
+    tsc_sim_opt_t o;
+    int minsc, perfect;  /* bowtie2 minimum score for the read length, perfect score */
+    int lmax;            /* longest fragment */
+    int n_chrom;
+    char **chr_name;
+    int64_t *chr_len;
+    int n_fam;
+    tsc_sim_fam_t *fam;
+    int nw;              /* 64-bit words per variant bitset */
+    uint64_t *varbuf;
+    int n_copy;
+    tsc_sim_copy_t *copy;
+    int n_loci;
+    int *locus_copy;     /* copy of each locus, GTF order */
+    char **locus_name;
+    int n_gene;
+    tsc_sim_gene_t *gene;
+    double *gene_cum;
+    int n_ann, n_un;     /* expressed annotated / unannotated copies */
+    int *ann_idx, *un_idx;
+    double *ann_cum, *un_cum;
+    uint16_t lowq_thr[TSC_SIM_MAX_RL]; /* per cycle: chance (of 65536) of a low-quality base */
+};
+
+#endif
