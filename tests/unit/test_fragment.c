@@ -7,6 +7,7 @@
 #include <unistd.h>
 #include "tsc_test.h"
 #include "tsc_fragment.h"
+#include "tsc_fetch.h"
 
 static sam_hdr_t *hdr;
 static tsc_annot_t *annot;
@@ -351,6 +352,41 @@ static void test_best(const tsc_frag_ctx_t *ctx)
     tsc_frag_free(&f);
 }
 
+/* the bundle reader that tsc-tag shares: the synthetic BAM has 46 bundles in 126 records */
+static void test_bundler(void)
+{
+    const char *sh = getenv("SHARED");
+    char path[4096];
+    snprintf(path, sizeof(path), "%s/golden/synth-input/synth.bam", sh ? sh : "../../../shared");
+    samFile *fp = sam_open(path, "r");
+    CHECK(fp != NULL);
+    if (!fp) return;
+    sam_hdr_t *h = sam_hdr_read(fp);
+    tsc_bundler_t *br = tsc_bundler_init(fp, h);
+    bam1_t **b;
+    int n, r, nb = 0, nrec = 0, ok = 1;
+    int64_t idx;
+    while ((r = tsc_bundler_next(br, path, &b, &n, &idx)) > 0) {
+        if (idx != nrec) ok = 0;
+        for (int i = 1; i < n; i++)
+            if (strcmp(bam_get_qname(b[i]), bam_get_qname(b[0])) != 0) ok = 0;
+        if (nb == 0) { CHECK_STR(bam_get_qname(b[0]), "u1"); CHECK_INT(n, 2); }
+        if (nb == 5) { CHECK_STR(bam_get_qname(b[0]), "m1"); CHECK_INT(n, 4); }
+        nb++; nrec += n;
+    }
+    CHECK_INT(r, 0);
+    CHECK(ok);
+    CHECK_INT(nb, 46);
+    CHECK_INT(nrec, 126);
+    CHECK_INT(tsc_bundler_nrec(br), 126);
+    CHECK_INT(tsc_bundler_next(br, path, &b, &n, &idx), 0);
+    tsc_bundler_destroy(br);
+    sam_hdr_destroy(h);
+    sam_close(fp);
+    CHECK(tsc_name_hash("abc", 3, 1) != tsc_name_hash("abd", 3, 1));
+    CHECK(tsc_name_hash("abc", 3, 1) != tsc_name_hash("abc", 3, 2));
+}
+
 int main(void)
 {
     const char *tmp = getenv("TMPD") ? getenv("TMPD") : "/tmp";
@@ -375,6 +411,7 @@ int main(void)
     test_overlap();
     test_stranded();
     test_best(ctx);
+    test_bundler();
     tsc_frag_ctx_destroy(ctx);
     sam_hdr_destroy(hdr);
     tsc_annot_destroy(annot);
