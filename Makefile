@@ -7,7 +7,7 @@
 #   make install    prefix=/usr/local DESTDIR=
 CC       = gcc
 CFLAGS   = -O2 -g
-WFLAGS   = -Wall -Wextra -Werror -std=gnu11
+WFLAGS   = -Wall -Wextra -Werror -std=gnu11 -ffp-contract=off
 CPPFLAGS =
 LDFLAGS  =
 LIBS     =

@@ -6,7 +6,7 @@
  *   section*                      each: u32 tag u32 type u64 count u64 nbytes payload
  *   END section                   tag TSC_TAG_END, payload: u64 n_sections u64 n_bytes u32 crc32
  *   "TSCE"
- * All integers little-endian; crc32 (zlib) covers every byte before the END section.
+ * All integers little-endian; crc32 (zlib) covers every byte before the crc field.
  * header: u32 n_feat {str name, i64 length}*, u32 n_info {str key, str val}*,
  *         u32 n_prov {str prog, str version, str cmdline}*;  str = u32 len + bytes.
  * A body section tagged TSC_TAG_RUNINFO (type STR, 2n strings key,val,...) updates the run info
@@ -106,7 +106,8 @@ typedef struct {
     uint32_t tag;
     int type;
     uint64_t count;
-    void *data;          /* host-order values; TSC_T_STR: char** of count NUL-terminated strings */
+    void *data;          /* host-order values; TSC_T_STR: char** of count NUL-terminated strings,
+                          * pointers and bytes in one block (one free()) */
     uint64_t nbytes;     /* payload bytes in the stream */
 } tsc_sec_t;
 
@@ -123,8 +124,8 @@ const char *tsc_rs_name(const tsc_rstream_t *r);
  * -1 on error (logged: truncation, CRC mismatch, absurd length, bad type). RUNI sections are
  * applied to the header and returned as well. */
 int tsc_rs_next(tsc_rstream_t *r, tsc_sec_t *s) TSC_RESULT_USED;
-/** Take ownership of the data of the section last returned (caller frees: free(); for
- * TSC_T_STR each string and the array). */
+/** Take ownership of the data of the section last returned (caller frees with one free(),
+ * also for TSC_T_STR). */
 void *tsc_rs_steal(tsc_rstream_t *r, tsc_sec_t *s);
 void tsc_rs_close(tsc_rstream_t *r); /* NULL is a no-op */
 

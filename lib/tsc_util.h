@@ -63,4 +63,17 @@ int tsc_grow(void **a, size_t *m, size_t n, size_t sz) TSC_RESULT_USED;
  * Writes into BUF (at least 32 bytes); returns BUF. */
 char *tsc_repr_double(double x, char *buf);
 
+/* ---- conventions shared by every tool (tools/ only) ---- */
+/** getopt_long entries of the options every tool has: -h/--help, -V/--version, -v/--verbose. */
+#define TSC_LONGOPT_GLOBAL \
+    { "help", 0, NULL, 'h' }, { "version", 0, NULL, 'V' }, { "verbose", 0, NULL, 'v' }
+#define TSC_GETOPT_GLOBAL "hVv"
+/** Print "PROG: error: MSG" and "Try 'PROG --help'..." on stderr; returns 2 (usage error). */
+int tsc_usage_error(const char *fmt, ...) TSC_PRINTF(1, 2);
+/** Print "PROG (tsc) VERSION" on stdout. */
+void tsc_print_version(void);
+/** The single input argument of a filter: ARGV[IDX] if present, else "-" when stdin is not a
+ * terminal. Returns the path, or NULL (after a usage message) when there is none or too many. */
+const char *tsc_input_arg(int argc, char *const *argv, int idx);
+
 #endif

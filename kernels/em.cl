@@ -1,0 +1,245 @@
+/* em.cl -- Telescope's EM (spec §7) on an OpenCL device, with the summation orders of spec §12.
+ * Part of tsc (Telescope in C). MIT licence.
+ *
+ * Host side: lib/tsc_em_opencl.c. The matrix is CSR (indptr, col, Q = expm1 scores computed on
+ * the host with libm, as the CPU backend); the ambiguous rows also have a CSC index (cptr, and
+ * cscpos[p] = CSC slot of CSR cell p) so that column sums need no atomics: the E-step scatters
+ * z*w into CSC order and each column is then summed by one work-item, sequentially in ascending
+ * row order, exactly as the CPU does. Every floating-point operation is a single IEEE operation
+ * (FP_CONTRACT OFF: no fused multiply-add), so results equal the CPU's bit for bit except where
+ * the device's log1p differs from libm's (the log-likelihood terms only).
+ *
+ * Build options:
+ *   -D TSC_IDX_T=uint|ulong  required: type of cell offsets (indptr, cscpos, cptr); the host
+ *                            picks uint when every offset fits in 32 bits.
+ */
+#if defined(cl_khr_fp64)
+#pragma OPENCL EXTENSION cl_khr_fp64 : enable
+#elif !defined(__opencl_c_fp64)
+#error "tsc: this OpenCL device has no double precision (cl_khr_fp64); use --backend openmp"
+#endif
+#pragma OPENCL FP_CONTRACT OFF
+
+#ifndef TSC_IDX_T
+#error "tsc: kernels/em.cl needs -D TSC_IDX_T=uint or -D TSC_IDX_T=ulong (cell offset type)"
+#endif
+typedef TSC_IDX_T idx_t;
+
+/* numpy's pairwise summation: below 8 values a plain sum, up to PW_BLOCK eight accumulators,
+ * above that split at n2 = n/2 - (n/2 mod 8) and recurse. */
+#define PW_BLOCK 128
+/* Frames of the explicit recursion stack: depth <= log2(n / PW_BLOCK) + 2, so 40 covers 2^40 values. */
+#define PW_STACK 40
+
+/*** Pairwise sums over the E-step's cell values n_p = Q[p] * f[col[p]] ***/
+
+#define CELL(p) (q[p] * f[col[p]])
+
+static double pw_cells_leaf(global const double *q, global const uint *col, global const double *f,
+                            idx_t off, idx_t n)
+{
+    idx_t i;
+    if (n < 8) {
+        double s = 0.0;
+        for (i = 0; i < n; i++) s += CELL(off + i);
+        return s;
+    }
+    double r0 = CELL(off), r1 = CELL(off + 1), r2 = CELL(off + 2), r3 = CELL(off + 3);
+    double r4 = CELL(off + 4), r5 = CELL(off + 5), r6 = CELL(off + 6), r7 = CELL(off + 7);
+    idx_t m = n - n % 8;
+    for (i = 8; i < m; i += 8) {
+        idx_t p = off + i;
+        r0 += CELL(p);
+        r1 += CELL(p + 1);
+        r2 += CELL(p + 2);
+        r3 += CELL(p + 3);
+        r4 += CELL(p + 4);
+        r5 += CELL(p + 5);
+        r6 += CELL(p + 6);
+        r7 += CELL(p + 7);
+    }
+    double res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7));
+    for (; i < n; i++) res += CELL(off + i);
+    return res;
+}
+
+/* The full pairwise sum (kernels cannot recurse: the recursion runs on an explicit stack; a frame
+ * is a range whose left half is pending (state 0) or whose left sum is in val (state 1)). */
+static double pw_cells(global const double *q, global const uint *col, global const double *f, idx_t off,
+                       idx_t n)
+{
+    if (n <= PW_BLOCK) return pw_cells_leaf(q, col, f, off, n);
+    idx_t so[PW_STACK], sn[PW_STACK];
+    double sv[PW_STACK];
+    int ss[PW_STACK], sp = 0;
+    so[0] = off, sn[0] = n, ss[0] = 0;
+    for (;;) {
+        if (sn[sp] > PW_BLOCK) { /* descend into the left half */
+            idx_t n2 = sn[sp] / 2;
+            n2 -= n2 % 8;
+            so[sp + 1] = so[sp], sn[sp + 1] = n2, ss[sp + 1] = 0;
+            sp++;
+            continue;
+        }
+        double r = pw_cells_leaf(q, col, f, so[sp], sn[sp]);
+        for (;;) { /* hand R to the parent frames */
+            if (sp == 0) return r;
+            sp--;
+            idx_t n2 = sn[sp] / 2;
+            n2 -= n2 % 8;
+            if (ss[sp] == 0) { /* R is the left sum: now the right half */
+                sv[sp] = r, ss[sp] = 1;
+                so[sp + 1] = so[sp] + n2, sn[sp + 1] = sn[sp] - n2, ss[sp + 1] = 0;
+                sp++;
+                break;
+            }
+            r = sv[sp] + r; /* both halves done */
+        }
+    }
+}
+
+#undef CELL
+
+/*** E-step ***/
+
+/* z_ij = n_ij * (1 / (n_i0 + PW(n_i1..))) with n_ij = Q_ij * pt_j for ambiguous rows (more than
+ * one cell; pt = pi*theta formed on the host) and Q_ij * pi_j for unique rows. A zero row sum
+ * gives z = 0. MODE bit 1: store z_ij * w_i of ambiguous rows in CSC order (zw, for the M-step);
+ * bit 2: store z in CSR order (z). */
+static void estep_store(global const double *q, global const uint *col, global const double *f, idx_t b,
+                        idx_t e, double s, double wi, global const idx_t *cscpos, global double *zw,
+                        global double *z, int mode)
+{
+    double r = s != 0.0 ? 1.0 / s : 0.0;
+    int amb = e - b > 1;
+    for (idx_t p = b; p < e; p++) {
+        double v = (q[p] * f[col[p]]) * r;
+        if (mode & 2) z[p] = v;
+        if ((mode & 1) && amb) zw[cscpos[p]] = v * wi;
+    }
+}
+
+/* One work-item per row; rows of more than PW_BLOCK + 1 cells are left to em_estep_long. */
+kernel void em_estep(const ulong n_rows, global const idx_t *indptr, global const uint *col,
+                     global const double *q, global const double *w, global const double *f_amb,
+                     global const double *f_uni, global const idx_t *cscpos, global double *zw,
+                     global double *z, const int mode)
+{
+    size_t i = get_global_id(0);
+    if (i >= n_rows) return;
+    idx_t b = indptr[i], e = indptr[i + 1];
+    if (b == e || e - b - 1 > PW_BLOCK) return;
+    global const double *f = e - b > 1 ? f_amb : f_uni;
+    double s = q[b] * f[col[b]] + pw_cells_leaf(q, col, f, b + 1, e - b - 1);
+    estep_store(q, col, f, b, e, s, w[i], cscpos, zw, z, mode);
+}
+
+/* One work-item per row of ROWS (the rows of more than PW_BLOCK + 1 cells: all ambiguous). */
+kernel void em_estep_long(const uint n_list, global const ulong *rows, global const idx_t *indptr,
+                          global const uint *col, global const double *q, global const double *w,
+                          global const double *f_amb, global const idx_t *cscpos, global double *zw,
+                          global double *z, const int mode)
+{
+    size_t k = get_global_id(0);
+    if (k >= n_list) return;
+    ulong i = rows[k];
+    idx_t b = indptr[i], e = indptr[i + 1];
+    double s = q[b] * f_amb[col[b]] + pw_cells(q, col, f_amb, b + 1, e - b - 1);
+    estep_store(q, col, f_amb, b, e, s, w[i], cscpos, zw, z, mode);
+}
+
+/*** M-step column sums T_j = sum over ambiguous rows of z_ij * w_i, ascending rows ***/
+
+/* One work-item per column of COLS (a list of columns, longest first). */
+kernel void em_colsum(const uint n_list, global const uint *cols, global const idx_t *cptr,
+                      global const double *zw, global double *t)
+{
+    size_t k = get_global_id(0);
+    if (k >= n_list) return;
+    uint j = cols[k];
+    double s = 0.0;
+    for (idx_t p = cptr[j], e = cptr[j + 1]; p < e; p++) s += zw[p];
+    t[j] = s;
+}
+
+/* One work-group per long column of COLS: the group copies tiles of TILE_N values into local
+ * memory with coalesced loads, and work-item 0 adds them in order (the sum stays sequential: on a
+ * GPU the longest column's chain of dependent adds bounds the time of an iteration). */
+kernel void em_colsum_long(global const uint *cols, global const idx_t *cptr, global const double *zw,
+                           global double *t, local double *tile, const uint tile_n)
+{
+    uint j = cols[get_group_id(0)];
+    size_t l = get_local_id(0), nl = get_local_size(0);
+    idx_t b = cptr[j], e = cptr[j + 1];
+    double s = 0.0;
+    for (idx_t p0 = b; p0 < e; p0 += tile_n) {
+        idx_t m = e - p0 < tile_n ? e - p0 : tile_n;
+        for (idx_t k = l; k < m; k += nl) tile[k] = zw[p0 + k];
+        barrier(CLK_LOCAL_MEM_FENCE);
+        if (l == 0) { /* loads grouped by 8 so that only the adds' latency remains; order kept */
+            idx_t k = 0;
+            for (; k + 8 <= m; k += 8) {
+                double a0 = tile[k], a1 = tile[k + 1], a2 = tile[k + 2], a3 = tile[k + 3];
+                double a4 = tile[k + 4], a5 = tile[k + 5], a6 = tile[k + 6], a7 = tile[k + 7];
+                s += a0;
+                s += a1;
+                s += a2;
+                s += a3;
+                s += a4;
+                s += a5;
+                s += a6;
+                s += a7;
+            }
+            for (; k < m; k++) s += tile[k];
+        }
+        barrier(CLK_LOCAL_MEM_FENCE);
+    }
+    if (l == 0) t[j] = s;
+}
+
+/*** Log-likelihood: per-row terms, then numpy pairwise leaves (the tree is combined on the host) ***/
+
+/* term_i = sum over the row's cells, in column order from 0.0, of z_ij * log1p(Q_ij * f_j). */
+kernel void em_lnl_rows(const ulong n_rows, global const idx_t *indptr, global const uint *col,
+                        global const double *q, global const double *z, global const double *f_amb,
+                        global const double *f_uni, global double *term)
+{
+    size_t i = get_global_id(0);
+    if (i >= n_rows) return;
+    idx_t b = indptr[i], e = indptr[i + 1];
+    global const double *f = e - b > 1 ? f_amb : f_uni;
+    double s = 0.0;
+    for (idx_t p = b; p < e; p++) s += z[p] * log1p(q[p] * f[col[p]]);
+    term[i] = s;
+}
+
+/* out_k = numpy's pairwise leaf sum of a[leaf[k] .. leaf[k+1]) (at most PW_BLOCK values). */
+kernel void pw_leaves(const ulong n_leaves, global const ulong *leaf, global const double *a,
+                      global double *out)
+{
+    size_t k = get_global_id(0);
+    if (k >= n_leaves) return;
+    ulong off = leaf[k], n = leaf[k + 1] - off, i;
+    double res;
+    if (n < 8) {
+        res = 0.0;
+        for (i = 0; i < n; i++) res += a[off + i];
+    } else {
+        double r0 = a[off], r1 = a[off + 1], r2 = a[off + 2], r3 = a[off + 3];
+        double r4 = a[off + 4], r5 = a[off + 5], r6 = a[off + 6], r7 = a[off + 7];
+        ulong m = n - n % 8;
+        for (i = 8; i < m; i += 8) {
+            r0 += a[off + i];
+            r1 += a[off + i + 1];
+            r2 += a[off + i + 2];
+            r3 += a[off + i + 3];
+            r4 += a[off + i + 4];
+            r5 += a[off + i + 5];
+            r6 += a[off + i + 6];
+            r7 += a[off + i + 7];
+        }
+        res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7));
+        for (; i < n; i++) res += a[off + i];
+    }
+    out[k] = res;
+}

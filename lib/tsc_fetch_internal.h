@@ -1,0 +1,48 @@
+/* tsc_fetch_internal.h -- private to tsc_fetch.c and tsc_fetch_sorted.c.
+ * Part of tsc (Telescope in C). MIT licence. */
+#ifndef TSC_FETCH_INTERNAL_H
+#define TSC_FETCH_INTERNAL_H
+
+#include <htslib/sam.h>
+#include <htslib/hts.h>
+#include <htslib/thread_pool.h>
+#include "tsc_fetch.h"
+
+#define TSC_SEED1 0x8A4F3C5D2E1B0967ULL
+#define TSC_SEED2 0x3C6EF372FE94F82BULL
+
+struct tsc_fetch_t {
+    char *path;                 /* alignment file ("-" = stdin) */
+    samFile *fp;
+    sam_hdr_t *hdr;
+    hts_idx_t *idx;             /* NULL without an index */
+    char *idx_path;             /* the index file found, or NULL */
+    int idx_stale;              /* index older than the file */
+    int has_idx_stats;
+    uint64_t nmap_idx, nunmap_idx;
+    hts_tpool *pool;            /* NULL with one thread */
+    htsThreadPool tp;
+    const tsc_annot_t *annot;
+    tsc_fetch_opt_t opt;
+    tsc_frag_ctx_t *ctx;
+    int order;                  /* TSC_ORDER_NAME or TSC_ORDER_COORD */
+    int so_coord;               /* the header says SO:coordinate */
+    tsc_frag_counts_t cnt;
+    int64_t n_records;          /* records read in the full pass */
+    int done;                   /* tsc_fetch_run finished */
+    /* --prefilter */
+    int64_t pf_frags, pf_unseen, pf_no_nh;
+    int32_t pf_min_as;
+};
+
+/** Open PATH again (for a second pass) with the pool and reference of F; header in *H. */
+samFile *tsc_fetch_reopen(tsc_fetch_t *f, sam_hdr_t **h);
+/** Report a fragment error code from tsc_frag_process/tsc_frag_add. Always returns -1. */
+int tsc_fetch_frag_error(const tsc_fetch_t *f, const tsc_frag_t *fr, int code);
+/** Write fragment FR as a HITS record with ordinal ORD if it has a locus. 0 or -1. */
+int tsc_fetch_emit(const tsc_fetch_t *f, tsc_hitw_t *hw, const tsc_frag_t *fr, int64_t ord);
+
+int tsc_fetch_run_sorted(tsc_fetch_t *f, tsc_hitw_t *hw);
+int tsc_fetch_run_prefilter(tsc_fetch_t *f, tsc_hitw_t *hw);
+
+#endif

@@ -1,0 +1,620 @@
+/* tsc_fetch_sorted.c -- coordinate-sorted input (Q3 fixed) and the --prefilter mode.
+ * Part of tsc (Telescope in C). MIT licence.
+ *
+ * Coordinate-sorted input, exact mode:
+ *  pass 1  finds T, the names with a mapped record whose left-extended span [pos-1, end) overlaps
+ *          a locus interval (on its own reference, or for paired records also on the mate's,
+ *          since Telescope queries read 2's blocks on read 1's reference).  With an index it reads
+ *          only the loci regions; without one, the whole file.
+ *  pass 2  reads the whole file. Records of names in T are kept (compactly) and each such
+ *          fragment is processed at the end exactly as a collated bundle, its primary read-1
+ *          record first.  Every other fragment touches no locus: it only adds to the counters,
+ *          computed on the fly without keeping its records:
+ *            - total and class at its primary read-1 (or unpaired) record;
+ *            - units: proper-pair records are paired by Telescope's keys in a table of mates
+ *              still to come (a mate is due at its mate position, so the table holds only pairs
+ *              that span the current position); other records are units alone;
+ *            - AS extremes over mapped units;
+ *            - unique/ambig: the 128-bit name hashes of fragments with a mapped unit besides the
+ *              one of their primary read 1 are kept with a count (memory: multi-mapped fragments
+ *              outside the loci, ~33 bytes each).
+ * Output records come in the order of each fragment's first record in the file; the ordinal is
+ * that record's number. */
+#include <stdlib.h>
+#include <string.h>
+#include <inttypes.h>
+#include <htslib/khash.h>
+#include "tsc_fetch_internal.h"
+
+/* ---------------------------------------------------------------- the kept fragments (T) */
+
+typedef struct {
+    char *name;
+    int64_t first;       /* number of its first record (pass 2 or prefilter pass); -1 = unseen */
+    int64_t head, tail;  /* linked list of its records in the store */
+} tfrag_t;
+
+/* Read names are keyed by two 64-bit hashes (a collision needs 2^64 names) */
+typedef struct { uint64_t a, b; } nkey_t;
+static inline khint_t nkey_hash(nkey_t k) { return (khint_t)(k.a >> 32) ^ (khint_t)k.a; }
+static inline int nkey_eq(nkey_t x, nkey_t y) { return x.a == y.a && x.b == y.b; }
+static inline nkey_t name_key(const bam1_t *b)
+{
+    const char *qn = bam_get_qname(b);
+    size_t l = b->core.l_qname - 1 - b->core.l_extranul;
+    nkey_t k = { tsc_name_hash(qn, l, TSC_SEED1), tsc_name_hash(qn, l, TSC_SEED2) };
+    return k;
+}
+KHASH_INIT(tname, nkey_t, int64_t, 1, nkey_hash, nkey_eq)
+
+typedef struct {
+    khash_t(tname) *h;
+    tfrag_t *fr;
+    int64_t n_fr, m_fr;
+    tsc_rec_t *rec;      /* records (b_off unused: boff[] holds the block offsets) */
+    int64_t *next, *boff;
+    int64_t n_rec, m_rec;
+    hts_pos_t *blk;
+    int64_t n_blk, m_blk;
+} tstore_t;
+
+static void tstore_free(tstore_t *s)
+{
+    if (s->h) kh_destroy(tname, s->h);
+    for (int64_t i = 0; i < s->n_fr; i++) free(s->fr[i].name);
+    free(s->fr); free(s->rec); free(s->next); free(s->boff); free(s->blk);
+    memset(s, 0, sizeof(*s));
+}
+
+static int grow64(void **a, int64_t *m, int64_t n, size_t sz)
+{
+    if (n <= *m) return 0;
+    int64_t nm = *m < 64 ? 64 : *m + (*m >> 1);
+    if (nm < n) nm = n;
+    void *p = realloc(*a, (size_t)nm * sz);
+    if (!p) return -1;
+    *a = p; *m = nm;
+    return 0;
+}
+
+/* The fragment of read B, created if missing. Returns its index, or -1 on OOM. */
+static int64_t tstore_get(tstore_t *s, const bam1_t *b, nkey_t key)
+{
+    khint_t k = kh_get(tname, s->h, key);
+    if (k != kh_end(s->h)) return kh_val(s->h, k);
+    int64_t m = s->m_fr;
+    if (grow64((void **)&s->fr, &m, s->n_fr + 1, sizeof(tfrag_t)) < 0) return -1;
+    s->m_fr = m;
+    tfrag_t *t = &s->fr[s->n_fr];
+    if (!(t->name = strdup(bam_get_qname(b)))) return -1;
+    t->first = -1; t->head = t->tail = -1;
+    int ret;
+    k = kh_put(tname, s->h, key, &ret);
+    if (ret < 0) { free(t->name); return -1; }
+    kh_val(s->h, k) = s->n_fr;
+    return s->n_fr++;
+}
+
+/* Append the reduced record SC->rec[0] (blocks in SC->blk) to fragment FI. */
+static int tstore_add(tstore_t *s, int64_t fi, const tsc_frag_t *sc)
+{
+    const tsc_rec_t *r = &sc->rec[0];
+    int64_t m = s->m_rec, mn = s->m_rec, mb = s->m_rec;
+    if (grow64((void **)&s->rec, &m, s->n_rec + 1, sizeof(tsc_rec_t)) < 0) return -1;
+    if (grow64((void **)&s->next, &mn, s->n_rec + 1, sizeof(int64_t)) < 0) return -1;
+    if (grow64((void **)&s->boff, &mb, s->n_rec + 1, sizeof(int64_t)) < 0) return -1;
+    s->m_rec = m;
+    if (grow64((void **)&s->blk, &s->m_blk, s->n_blk + 2 * (int64_t)r->n_b, sizeof(hts_pos_t)) < 0) return -1;
+    int64_t i = s->n_rec++;
+    s->rec[i] = *r;
+    s->next[i] = -1;
+    s->boff[i] = s->n_blk;
+    memcpy(s->blk + s->n_blk, sc->blk, 2 * (size_t)r->n_b * sizeof(hts_pos_t));
+    s->n_blk += 2 * (int64_t)r->n_b;
+    tfrag_t *t = &s->fr[fi];
+    if (t->tail >= 0) s->next[t->tail] = i; else t->head = i;
+    t->tail = i;
+    if (t->first < 0) t->first = r->idx;
+    return 0;
+}
+
+static int cmp_first(const void *a, const void *b)
+{
+    const int64_t *x = a, *y = b; /* (first record, fragment) pairs */
+    return (x[0] > y[0]) - (x[0] < y[0]);
+}
+
+/* Process every kept fragment in order of its first record: counters and HITS records.
+ * PREFILTER: also look for alignments the region pass could not see. */
+static int tstore_flush(tsc_fetch_t *f, tstore_t *s, tsc_hitw_t *hw, int prefilter)
+{
+    int64_t *ord = malloc((size_t)(s->n_fr ? s->n_fr : 1) * 2 * sizeof(int64_t)), n = 0;
+    tsc_frag_t fr;
+    int ret = -1;
+    tsc_frag_init(&fr);
+    if (!ord) { tsc_error("out of memory"); return -1; }
+    for (int64_t i = 0; i < s->n_fr; i++)
+        if (s->fr[i].first >= 0) { ord[2 * n] = s->fr[i].first; ord[2 * n + 1] = i; n++; }
+    qsort(ord, (size_t)n, 2 * sizeof(int64_t), cmp_first);
+    for (int64_t k = 0; k < n; k++) {
+        const tfrag_t *t = &s->fr[ord[2 * k + 1]];
+        tsc_frag_clear(&fr);
+        if (kputs(t->name, &fr.name) < 0) { tsc_error("out of memory"); goto end; }
+        for (int64_t i = t->head; i >= 0; i = s->next[i])
+            if (tsc_frag_add_rec(&fr, &s->rec[i], s->blk + s->boff[i]) < 0) { tsc_error("out of memory"); goto end; }
+        tsc_frag_primary_first(&fr);
+        int e = tsc_frag_process(&fr, f->ctx);
+        if (e < 0) { tsc_fetch_frag_error(f, &fr, e); goto end; }
+        tsc_frag_count(&f->cnt, &fr);
+        if (tsc_fetch_emit(f, hw, &fr, t->first) < 0) goto end;
+        if (prefilter) {
+            /* per read (1, 2, unpaired): records seen against NH; a mapped mate never seen */
+            int32_t seen[3] = { 0, 0, 0 }, nh[3] = { 0, 0, 0 }, any_nh = 0, mate_missing = 0, nmapped = 0;
+            for (int32_t i = 0; i < fr.n_rec; i++) {
+                const tsc_rec_t *r = &fr.rec[i];
+                int w = !(r->flag & BAM_FPAIRED) ? 2 : (r->flag & BAM_FREAD1) ? 0 : 1;
+                if (r->flag & BAM_FUNMAP) continue;
+                nmapped++;
+                if (!(r->flag & BAM_FSUPPLEMENTARY)) seen[w]++;
+                if (r->nh > 0) { any_nh = 1; if (r->nh > nh[w]) nh[w] = r->nh; }
+            }
+            for (int32_t i = 0; i < fr.n_rec; i++) {
+                const tsc_rec_t *r = &fr.rec[i];
+                if ((r->flag & BAM_FPAIRED) && !(r->flag & BAM_FUNMAP) && !(r->flag & BAM_FMUNMAP) &&
+                    seen[(r->flag & BAM_FREAD1) ? 1 : 0] == 0)
+                    mate_missing = 1;
+            }
+            int unseen = mate_missing;
+            for (int w = 0; w < 3; w++)
+                if (nh[w] > seen[w]) unseen = 1;
+            if (unseen) f->pf_unseen++;
+            else if (nmapped && !any_nh) f->pf_no_nh++;
+            f->pf_frags++;
+        }
+    }
+    ret = 0;
+end:
+    tsc_frag_free(&fr);
+    free(ord);
+    return ret;
+}
+
+/* ---------------------------------------------------------------- loci regions */
+
+typedef struct {
+    int32_t tid;
+    hts_pos_t beg, end;
+} reg_t;
+
+static int cmp_reg(const void *a, const void *b)
+{
+    const reg_t *x = a, *y = b;
+    if (x->tid != y->tid) return (x->tid > y->tid) - (x->tid < y->tid);
+    return (x->beg > y->beg) - (x->beg < y->beg);
+}
+
+/* Region strings for the iterator: every locus interval on a BAM reference, extended one base to
+ * the right (a block starting right after a locus still overlaps it: Q1), merged. */
+static char **loci_regions(const tsc_fetch_t *f, int *n_out)
+{
+    const tsc_annot_t *a = f->annot;
+    int32_t *c2t = malloc((size_t)(a->n_chrom ? a->n_chrom : 1) * sizeof(int32_t));
+    reg_t *r = malloc((size_t)(a->n_iv ? a->n_iv : 1) * sizeof(reg_t));
+    char **out = NULL;
+    int64_t n = 0, k = 0;
+    *n_out = 0;
+    if (!c2t || !r) goto fail;
+    for (int32_t c = 0; c < a->n_chrom; c++) c2t[c] = sam_hdr_name2tid(f->hdr, a->chrom[c]);
+    for (int64_t i = 0; i < a->n_iv; i++) {
+        int32_t t = c2t[a->iv[i].chrom];
+        if (t < 0) continue;
+        r[n].tid = t; r[n].beg = a->iv[i].beg; r[n].end = a->iv[i].end + 1;
+        n++;
+    }
+    qsort(r, (size_t)n, sizeof(reg_t), cmp_reg);
+    for (int64_t i = 0; i < n; i++) {
+        if (k > 0 && r[k - 1].tid == r[i].tid && r[i].beg <= r[k - 1].end) {
+            if (r[i].end > r[k - 1].end) r[k - 1].end = r[i].end;
+        } else r[k++] = r[i];
+    }
+    if (k > INT32_MAX) goto fail;
+    out = calloc((size_t)(k ? k : 1), sizeof(char *));
+    if (!out) goto fail;
+    for (int64_t i = 0; i < k; i++) {
+        kstring_t s = { 0, 0, NULL };
+        /* {name} protects names with ':'; region strings are 1-based, closed */
+        if (ksprintf(&s, "{%s}:%" PRId64 "-%" PRId64, sam_hdr_tid2name(f->hdr, r[i].tid),
+                     (int64_t)r[i].beg + 1, (int64_t)r[i].end) < 0) goto fail;
+        out[i] = s.s;
+    }
+    free(c2t); free(r);
+    *n_out = (int)k;
+    return out;
+fail:
+    tsc_error("out of memory");
+    if (out) for (int64_t i = 0; i < k; i++) free(out[i]);
+    free(out); free(c2t); free(r);
+    *n_out = -1;
+    return NULL;
+}
+
+/* Could the mapped record B touch a locus? Its span [pos-1, end) against the loci on its reference,
+ * and for a paired record also on its mate's reference (Telescope queries read 2's blocks on read
+ * 1's reference). */
+static int touches(tsc_fetch_t *f, const bam1_t *b, int64_t **q, int64_t *mq)
+{
+    const bam1_core_t *c = &b->core;
+    if (c->flag & BAM_FUNMAP) return 0;
+    hts_pos_t s = c->pos > 0 ? c->pos - 1 : 0, e = bam_endpos(b);
+    int32_t tids[2] = { c->tid, (c->flag & BAM_FPAIRED) && c->mtid != c->tid ? c->mtid : -1 };
+    for (int i = 0; i < 2; i++) {
+        if (tids[i] < 0 || tids[i] >= f->ctx->n_tid) continue;
+        int32_t chrom = f->ctx->tid2chrom[tids[i]];
+        if (chrom < 0) continue;
+        int64_t nq = tsc_annot_query(f->annot, chrom, s, e, q, mq);
+        if (nq < 0) return -1;
+        if (nq > 0) return 1;
+    }
+    return 0;
+}
+
+static int reduce(tsc_frag_t *sc, const bam1_t *b, int64_t idx, int want_nh)
+{
+    tsc_frag_clear(sc);
+    if (tsc_frag_add(sc, b, idx) < 0) return -1;
+    sc->rec[0].nh = 0;
+    if (want_nh) {
+        const uint8_t *p = bam_aux_get(b, "NH");
+        if (p) { int64_t v = bam_aux2i(p); sc->rec[0].nh = v > 0 && v < INT32_MAX ? (int32_t)v : 0; }
+    }
+    return 0;
+}
+
+/* Pass 1: the names that may touch a locus (STORE: keep their records too, for --prefilter). */
+static int pass1(tsc_fetch_t *f, tstore_t *s, int store)
+{
+    int ret = -1, r;
+    int64_t nq_m = 0, *qb = NULL, nrec = 0;
+    bam1_t *b = bam_init1();
+    tsc_frag_t sc;
+    tsc_frag_init(&sc);
+    samFile *fp = NULL;
+    sam_hdr_t *h = NULL;
+    hts_itr_t *itr = NULL;
+    char **regs = NULL;
+    int nreg = 0;
+    if (!b) { tsc_error("out of memory"); goto end; }
+    if (f->idx) {
+        if (!(regs = loci_regions(f, &nreg)) && nreg < 0) goto end;
+        if (nreg == 0) { ret = 0; goto end; }
+        if (!(itr = sam_itr_regarray(f->idx, f->hdr, regs, (unsigned)nreg))) {
+            tsc_error("%s: cannot iterate over the loci regions with the index %s", f->path, f->idx_path);
+            goto end;
+        }
+        while ((r = sam_itr_next(f->fp, itr, b)) >= 0) {
+            if ((b->core.flag & BAM_FUNMAP) && !store) continue;
+            int64_t fi = tstore_get(s, b, name_key(b));
+            if (fi < 0) { tsc_error("out of memory"); goto end; }
+            if (store) {
+                if (reduce(&sc, b, nrec, 1) < 0 || tstore_add(s, fi, &sc) < 0) { tsc_error("out of memory"); goto end; }
+            }
+            nrec++;
+        }
+        if (r < -1) { tsc_error("%s: truncated or corrupted input in the loci regions", f->path); goto end; }
+        f->n_records = nrec;
+        ret = 0;
+        goto end;
+    }
+    /* no index: the whole file, a first time */
+    if (!(fp = tsc_fetch_reopen(f, &h))) goto end;
+    while ((r = sam_read1(fp, h, b)) >= 0) {
+        int t = touches(f, b, &qb, &nq_m);
+        if (t < 0) { tsc_error("out of memory"); goto end; }
+        if (t && tstore_get(s, b, name_key(b)) < 0) { tsc_error("out of memory"); goto end; }
+        nrec++;
+    }
+    if (r < -1) { tsc_error("%s: truncated or corrupted input after record %" PRId64, f->path, nrec); goto end; }
+    ret = 0;
+end:
+    if (itr) hts_itr_destroy(itr);
+    if (regs) for (int i = 0; i < nreg; i++) free(regs[i]);
+    free(regs);
+    if (h) sam_hdr_destroy(h);
+    if (fp) sam_close(fp);
+    free(qb);
+    tsc_frag_free(&sc);
+    if (b) bam_destroy1(b);
+    return ret;
+}
+
+/* ---------------------------------------------------------------- fragments outside the loci */
+
+KHASH_INIT(nk8, nkey_t, uint8_t, 1, nkey_hash, nkey_eq)
+
+typedef struct {
+    nkey_t n;
+    hts_pos_t pos, mpos, tlen;
+    int32_t tid, mtid;
+    int32_t read1;
+} ppkey_t;
+
+typedef struct {
+    int64_t idx;
+    int32_t as;
+    uint16_t flag;
+    uint8_t has_as;
+} ppval_t;
+
+static inline khint_t ppkey_hash(ppkey_t k)
+{
+    uint64_t h = k.n.a ^ ((uint64_t)k.pos * 0x9E3779B97F4A7C15ULL) ^ ((uint64_t)k.mpos * 0xC2B2AE3D27D4EB4FULL) ^
+                 ((uint64_t)k.tlen << 17) ^ ((uint64_t)(uint32_t)k.tid << 40) ^ ((uint64_t)(uint32_t)k.mtid << 8) ^
+                 (uint64_t)k.read1;
+    h ^= h >> 33; h *= 0xFF51AFD7ED558CCDULL; h ^= h >> 33;
+    return (khint_t)h;
+}
+static inline int ppkey_eq(ppkey_t x, ppkey_t y)
+{
+    return nkey_eq(x.n, y.n) && x.pos == y.pos && x.mpos == y.mpos && x.tlen == y.tlen &&
+           x.tid == y.tid && x.mtid == y.mtid && x.read1 == y.read1;
+}
+KHASH_INIT(pp, ppkey_t, ppval_t, 1, ppkey_hash, ppkey_eq)
+
+typedef struct {
+    int32_t tid;        /* -1 sorts last: INT32_MAX */
+    hts_pos_t pos;
+    ppkey_t key;
+} due_t;
+
+typedef struct {
+    tsc_fetch_t *f;
+    khash_t(nk8) *extra;   /* name -> mapped units besides the primary read 1's (saturating at 2) */
+    khash_t(nk8) *r1unm;   /* name -> class, for fragments whose primary read 1 is unmapped */
+    khash_t(pp) *mates;    /* proper-pair records waiting for their mate */
+    due_t *due;            /* min-heap of (mate reference, mate position) */
+    int64_t n_due, m_due;
+    tsc_frag_counts_t cnt;
+} outside_t;
+
+static inline int32_t rank_tid(int32_t tid) { return tid < 0 ? INT32_MAX : tid; }
+
+static inline int due_lt(const due_t *x, const due_t *y)
+{
+    return x->tid != y->tid ? x->tid < y->tid : x->pos < y->pos;
+}
+
+static int due_push(outside_t *o, const due_t *d)
+{
+    if (grow64((void **)&o->due, &o->m_due, o->n_due + 1, sizeof(due_t)) < 0) return -1;
+    int64_t i = o->n_due++;
+    while (i > 0) {
+        int64_t p = (i - 1) / 2;
+        if (!due_lt(d, &o->due[p])) break;
+        o->due[i] = o->due[p];
+        i = p;
+    }
+    o->due[i] = *d;
+    return 0;
+}
+
+static void due_pop(outside_t *o)
+{
+    due_t last = o->due[--o->n_due];
+    int64_t i = 0;
+    for (;;) {
+        int64_t c = 2 * i + 1;
+        if (c >= o->n_due) break;
+        if (c + 1 < o->n_due && due_lt(&o->due[c + 1], &o->due[c])) c++;
+        if (!due_lt(&o->due[c], &last)) break;
+        o->due[i] = o->due[c];
+        i = c;
+    }
+    if (o->n_due > 0) o->due[i] = last;
+}
+
+static inline int first_kind(uint16_t flag)
+{
+    return !(flag & (BAM_FSECONDARY | BAM_FSUPPLEMENTARY)) && (!(flag & BAM_FPAIRED) || (flag & BAM_FREAD1));
+}
+
+static int noas(const outside_t *o, int64_t idx, const char *name)
+{
+    tsc_error("%s: record %" PRId64 "%s%s%s: mapped alignment without an integer AS tag (the alignment score "
+              "is required)", o->f->path, idx + 1, name ? " (read " : "", name ? name : "", name ? ")" : "");
+    return -1;
+}
+
+/* A unit of a fragment outside the loci: segment 1 (flag F1, AS) and optional segment 2. */
+static int outside_unit(outside_t *o, nkey_t n, const ppval_t *r1, const ppval_t *r2, const char *name)
+{
+    if (r1->flag & BAM_FUNMAP) return 0;
+    if (!r1->has_as) return noas(o, r1->idx, name);
+    if (r2 && !r2->has_as) return noas(o, r2->idx, name);
+    int32_t as = r1->as + (r2 ? r2->as : 0);
+    tsc_frag_counts_t *c = &o->cnt;
+    if (!c->has_as || as < c->as_min) c->as_min = as;
+    if (!c->has_as || as > c->as_max) c->as_max = as;
+    c->has_as = 1;
+    if (!first_kind(r1->flag)) {
+        int ret;
+        khint_t k = kh_put(nk8, o->extra, n, &ret);
+        if (ret < 0) { tsc_error("out of memory"); return -1; }
+        if (ret) kh_val(o->extra, k) = 0;
+        if (kh_val(o->extra, k) < 2) kh_val(o->extra, k)++;
+    }
+    return 0;
+}
+
+/* Leftover proper-pair records whose mate is due before (TID, POS) become units alone. */
+static int outside_retire(outside_t *o, int32_t tid, hts_pos_t pos)
+{
+    while (o->n_due > 0 && (o->due[0].tid < tid || (o->due[0].tid == tid && o->due[0].pos < pos))) {
+        ppkey_t key = o->due[0].key;
+        due_pop(o);
+        khint_t k = kh_get(pp, o->mates, key);
+        if (k == kh_end(o->mates)) continue; /* paired since */
+        ppval_t v = kh_val(o->mates, k);
+        kh_del(pp, o->mates, k);
+        if (outside_unit(o, key.n, &v, NULL, NULL) < 0) return -1;
+    }
+    return 0;
+}
+
+static int outside_record(outside_t *o, const bam1_t *b, nkey_t n, int64_t idx)
+{
+    const bam1_core_t *c = &b->core;
+    uint16_t flag = c->flag;
+    const char *qn = bam_get_qname(b);
+    if (first_kind(flag)) {
+        int cls, ret;
+        if (!(flag & BAM_FPAIRED)) cls = (flag & BAM_FUNMAP) ? TSC_FC_SU : TSC_FC_SM;
+        else if (flag & BAM_FPROPER_PAIR) cls = TSC_FC_PM;
+        else if ((flag & BAM_FUNMAP) && (flag & BAM_FMUNMAP)) cls = TSC_FC_PU;
+        else cls = TSC_FC_PX;
+        o->cnt.total++;
+        o->cnt.cls[cls]++;
+        if (cls == TSC_FC_SU || cls == TSC_FC_PU) return 0;
+        if (flag & BAM_FUNMAP) {
+            khint_t k = kh_put(nk8, o->r1unm, n, &ret);
+            if (ret < 0) { tsc_error("out of memory"); return -1; }
+            kh_val(o->r1unm, k) = (uint8_t)cls;
+        }
+    }
+    ppval_t v = { idx, 0, flag, 0 };
+    const uint8_t *p = bam_aux_get(b, "AS");
+    if (p && (*p == 'c' || *p == 'C' || *p == 's' || *p == 'S' || *p == 'i' || *p == 'I')) {
+        int64_t x = bam_aux2i(p);
+        if (x >= INT32_MIN / 4 && x <= INT32_MAX / 4) { v.as = (int32_t)x; v.has_as = 1; }
+    }
+    if (!(flag & BAM_FUNMAP) && !v.has_as) return noas(o, idx, qn);
+    if (!(flag & BAM_FPAIRED) || !(flag & BAM_FPROPER_PAIR)) return outside_unit(o, n, &v, NULL, qn);
+    /* a proper-pair record: find its mate, or wait for it (§4.3 keys) */
+    ppkey_t mk = { n, c->mpos, c->pos, c->isize < 0 ? -c->isize : c->isize, c->mtid, c->tid, !(flag & BAM_FREAD1) };
+    khint_t k = kh_get(pp, o->mates, mk);
+    if (k != kh_end(o->mates)) {
+        ppval_t m = kh_val(o->mates, k);
+        kh_del(pp, o->mates, k);
+        return (flag & BAM_FREAD1) ? outside_unit(o, n, &v, &m, qn) : outside_unit(o, n, &m, &v, qn);
+    }
+    int32_t mt = rank_tid(c->mtid), t = rank_tid(c->tid);
+    if (mt < t || (mt == t && c->mpos < c->pos)) /* its mate was due earlier: it never came */
+        return outside_unit(o, n, &v, NULL, qn);
+    ppkey_t rk = { n, c->pos, c->mpos, mk.tlen, c->tid, c->mtid, !!(flag & BAM_FREAD1) };
+    int ret;
+    k = kh_put(pp, o->mates, rk, &ret);
+    if (ret < 0) { tsc_error("out of memory"); return -1; }
+    kh_val(o->mates, k) = v; /* Q6: an identical key replaces the older record, which is lost */
+    due_t d = { mt, c->mpos, rk };
+    if (ret && due_push(o, &d) < 0) { tsc_error("out of memory"); return -1; }
+    return 0;
+}
+
+/* The counters of the fragments outside the loci, once every record has been seen. */
+static void outside_finish(outside_t *o)
+{
+    tsc_frag_counts_t *c = &o->cnt;
+    khint_t k;
+    for (k = kh_begin(o->r1unm); k != kh_end(o->r1unm); k++) {
+        if (!kh_exist(o->r1unm, k)) continue;
+        if (kh_get(nk8, o->extra, kh_key(o->r1unm, k)) == kh_end(o->extra)) {
+            c->cls[kh_val(o->r1unm, k)]--; /* no mapped unit at all: unmapped (Q17 fixed) */
+            c->cls[TSC_FC_PU]++;
+        }
+    }
+    int64_t ambig = 0;
+    for (k = kh_begin(o->extra); k != kh_end(o->extra); k++) {
+        if (!kh_exist(o->extra, k)) continue;
+        int r1_unmapped = kh_get(nk8, o->r1unm, kh_key(o->extra, k)) != kh_end(o->r1unm);
+        if (kh_val(o->extra, k) >= 2 || !r1_unmapped) ambig++;
+    }
+    c->ambig = ambig;
+    c->unique = c->cls[TSC_FC_SM] + c->cls[TSC_FC_PM] + c->cls[TSC_FC_PX] - ambig;
+}
+
+/* ---------------------------------------------------------------- the runs */
+
+int tsc_fetch_run_sorted(tsc_fetch_t *f, tsc_hitw_t *hw)
+{
+    tstore_t s = { 0 };
+    outside_t o = { 0 };
+    tsc_frag_t sc;
+    bam1_t *b = bam_init1();
+    samFile *fp = NULL;
+    sam_hdr_t *h = NULL;
+    int ret = -1, r;
+    int64_t nrec = 0;
+    int32_t last_tid = -1;
+    hts_pos_t last_pos = -1;
+    tsc_frag_init(&sc);
+    o.f = f;
+    tsc_frag_counts_init(&o.cnt);
+    s.h = kh_init(tname);
+    o.extra = kh_init(nk8); o.r1unm = kh_init(nk8); o.mates = kh_init(pp);
+    if (!b || !s.h || !o.extra || !o.r1unm || !o.mates) { tsc_error("out of memory"); goto end; }
+    if (pass1(f, &s, 0) < 0) goto end;
+    tsc_info("%s: %" PRId64 " read names touch a locus", f->path, s.n_fr);
+    if (!(fp = tsc_fetch_reopen(f, &h))) goto end;
+    while ((r = sam_read1(fp, h, b)) >= 0) {
+        const bam1_core_t *c = &b->core;
+        int32_t t = rank_tid(c->tid);
+        if (t < last_tid || (t == last_tid && c->pos < last_pos)) {
+            tsc_error("%s: record %" PRId64 " (read %s) is out of coordinate order, though the header says "
+                      "SO:coordinate: sort it again (samtools sort) or collate it (samtools collate)",
+                      f->path, nrec + 1, bam_get_qname(b));
+            goto end;
+        }
+        last_tid = t; last_pos = c->pos;
+        if (outside_retire(&o, t, c->pos) < 0) goto end;
+        nkey_t key = name_key(b);
+        khint_t k = kh_get(tname, s.h, key);
+        if (k != kh_end(s.h)) {
+            if (reduce(&sc, b, nrec, 0) < 0 || tstore_add(&s, kh_val(s.h, k), &sc) < 0) { tsc_error("out of memory"); goto end; }
+        } else if (outside_record(&o, b, key, nrec) < 0) goto end;
+        nrec++;
+    }
+    if (r < -1) { tsc_error("%s: truncated or corrupted input after record %" PRId64, f->path, nrec); goto end; }
+    if (outside_retire(&o, INT32_MAX, HTS_POS_MAX) < 0) goto end;
+    outside_finish(&o);
+    f->n_records = nrec;
+    tsc_info("%s: %" PRId64 " records kept for %" PRId64 " fragments near the loci", f->path, s.n_rec, s.n_fr);
+    if (tstore_flush(f, &s, hw, 0) < 0) goto end;
+    tsc_frag_counts_merge(&f->cnt, &o.cnt);
+    ret = 0;
+end:
+    if (h) sam_hdr_destroy(h);
+    if (fp) sam_close(fp);
+    if (b) bam_destroy1(b);
+    tsc_frag_free(&sc);
+    tstore_free(&s);
+    if (o.extra) kh_destroy(nk8, o.extra);
+    if (o.r1unm) kh_destroy(nk8, o.r1unm);
+    if (o.mates) kh_destroy(pp, o.mates);
+    free(o.due);
+    return ret;
+}
+
+int tsc_fetch_run_prefilter(tsc_fetch_t *f, tsc_hitw_t *hw)
+{
+    tstore_t s = { 0 };
+    int ret = -1;
+    if (!(s.h = kh_init(tname))) { tsc_error("out of memory"); return -1; }
+    if (pass1(f, &s, 1) < 0) goto end;
+    if (tstore_flush(f, &s, hw, 1) < 0) goto end;
+    const tsc_frag_counts_t *c = &f->cnt;
+    f->pf_min_as = f->opt.has_min_as ? f->opt.min_as : c->has_as ? c->as_min : 0;
+    if (f->opt.has_min_as && c->has_as && c->as_min < f->opt.min_as) {
+        tsc_warn("--prefilter: an alignment in the loci scores %d, below --min-as %d: using %d",
+                 (int)c->as_min, (int)f->opt.min_as, (int)c->as_min);
+        f->pf_min_as = c->as_min;
+    } else if (!f->opt.has_min_as && c->has_as) {
+        tsc_warn("--prefilter without --min-as: the minimum alignment score is taken from the loci only (%d); "
+                 "raw scores differ from a full pass if alignments elsewhere score lower", (int)c->as_min);
+    }
+    tsc_warn("--prefilter is approximate: %" PRId64 " of %" PRId64 " fragments seen in the loci have alignments "
+             "outside them (NH tag or a missing mate), %" PRId64 " carry no NH tag to tell; run counters cover "
+             "the fragments seen only", f->pf_unseen, f->pf_frags, f->pf_no_nh);
+    ret = 0;
+end:
+    tstore_free(&s);
+    return ret;
+}

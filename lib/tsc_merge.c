@@ -1,0 +1,188 @@
+/* tsc_merge.c -- many samples' count tables into one locus x sample matrix.
+ * Part of tsc (Telescope in C). MIT licence. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <htslib/khash.h>
+#include <htslib/kstring.h>
+#include <htslib/hts.h>
+#include <htslib/kseq.h>
+#include "tsc_merge.h"
+#include "tsc_annot.h"
+
+KHASH_MAP_INIT_STR(loc, int64_t)
+
+struct tsc_merge_t {
+    int fixed;                 /* rows fixed by an annotation */
+    int64_t n_loc, m_loc;
+    char **loc;                /* row names */
+    khash_t(loc) *h;
+    int n_smp, m_smp;
+    char **smp;                /* sample names */
+    char ***val;               /* val[sample][row] = count text, or NULL */
+};
+
+static int add_locus(tsc_merge_t *mg, const char *name, int64_t *row)
+{
+    int absent;
+    khint_t k = kh_get(loc, mg->h, name);
+    size_t m;
+    int s;
+    if (k != kh_end(mg->h)) { *row = kh_val(mg->h, k); return 0; }
+    if (mg->fixed) return 1;
+    m = (size_t)mg->m_loc;
+    if (tsc_grow((void **)&mg->loc, &m, (size_t)mg->n_loc + 1, sizeof(char *)) < 0) return -1;
+    for (s = 0; s < mg->n_smp; s++) {
+        char **p = realloc(mg->val[s], m * sizeof(char *));
+        if (!p) return -1;
+        memset(p + mg->n_loc, 0, (m - (size_t)mg->n_loc) * sizeof(char *));
+        mg->val[s] = p;
+    }
+    mg->m_loc = (int64_t)m;
+    if (!(mg->loc[mg->n_loc] = strdup(name))) return -1;
+    k = kh_put(loc, mg->h, mg->loc[mg->n_loc], &absent);
+    if (absent < 0) return -1;
+    kh_val(mg->h, k) = mg->n_loc;
+    *row = mg->n_loc++;
+    return 0;
+}
+
+tsc_merge_t *tsc_merge_init(const char *annot_bed)
+{
+    tsc_merge_t *mg = calloc(1, sizeof(*mg));
+    int64_t row;
+    if (!mg || !(mg->h = kh_init(loc))) { free(mg); tsc_error("out of memory"); return NULL; }
+    if (annot_bed) {
+        tsc_annot_t *a = tsc_bed2annot(annot_bed);
+        int32_t i;
+        if (!a) { tsc_merge_destroy(mg); return NULL; }
+        for (i = 0; i < a->n_loci; i++)
+            if (add_locus(mg, a->locus[i], &row) < 0) { tsc_annot_destroy(a); tsc_merge_destroy(mg); return NULL; }
+        tsc_annot_destroy(a);
+        mg->fixed = 1;
+    }
+    return mg;
+}
+
+/* split a TSV line into two fields, undoing pandas' quoting ("a""b" -> a"b) in the first */
+static int split_row(char *s, char **name, char **count)
+{
+    char *p, *d;
+    if (*s == '"') {
+        for (p = d = s + 1; *p; p++) {
+            if (*p == '"') {
+                if (p[1] == '"') { *d++ = '"'; p++; continue; }
+                break;
+            }
+            *d++ = *p;
+        }
+        if (*p != '"' || p[1] != '\t') return -1;
+        *d = 0;
+        *name = s + 1;
+        *count = p + 2;
+    } else {
+        if (!(p = strchr(s, '\t'))) return -1;
+        *p = 0;
+        *name = s;
+        *count = p + 1;
+    }
+    if ((p = strchr(*count, '\t'))) *p = 0;
+    return **count ? 0 : -1;
+}
+
+int tsc_merge_add(tsc_merge_t *mg, const char *path, const char *sample)
+{
+    htsFile *fp = hts_open(path, "r");
+    kstring_t ks = { 0, 0, NULL };
+    int64_t line = 0, row;
+    int header = 0, s, i, ret = -1;
+    char **vals;
+    if (!fp) { tsc_error("cannot open %s: %s", path, strerror(errno)); return -1; }
+    for (i = 0; i < mg->n_smp; i++)
+        if (strcmp(mg->smp[i], sample) == 0) { tsc_error("%s: sample name '%s' given twice", path, sample); goto done; }
+    {
+        size_t m = (size_t)mg->m_smp;
+        if (tsc_grow((void **)&mg->smp, &m, (size_t)mg->n_smp + 1, sizeof(char *)) < 0) goto nomem;
+        vals = realloc(mg->val, m * sizeof(char **));
+        if (!vals) goto nomem;
+        mg->val = (char ***)vals;
+        mg->m_smp = (int)m;
+    }
+    s = mg->n_smp;
+    if (!(mg->val[s] = calloc((size_t)(mg->m_loc ? mg->m_loc : 1), sizeof(char *))) || !(mg->smp[s] = strdup(sample))) goto nomem;
+    mg->n_smp++;
+    while (hts_getline(fp, KS_SEP_LINE, &ks) >= 0) {
+        char *name, *count;
+        line++;
+        if (ks.l && ks.s[ks.l - 1] == '\r') ks.s[--ks.l] = 0;
+        if (ks.l == 0 || ks.s[0] == '#') continue;
+        if (!header) { header = 1; continue; }
+        if (split_row(ks.s, &name, &count) < 0) { tsc_error("%s:%lld: expected NAME<TAB>COUNT", path, (long long)line); goto done; }
+        {
+            char *end;
+            strtod(count, &end);
+            if (end == count || *end) { tsc_error("%s:%lld: count '%s' is not a number", path, (long long)line, count); goto done; }
+        }
+        i = add_locus(mg, name, &row);
+        if (i < 0) goto nomem;
+        if (i > 0) { tsc_error("%s:%lld: locus '%s' is not in the annotation", path, (long long)line, name); goto done; }
+        if (mg->val[s][row]) { tsc_error("%s:%lld: locus '%s' appears twice", path, (long long)line, name); goto done; }
+        if (!(mg->val[s][row] = strdup(count))) goto nomem;
+    }
+    if (!header) { tsc_error("%s: empty count table (no header line)", path); goto done; }
+    ret = 0;
+    goto done;
+nomem:
+    tsc_error("out of memory");
+done:
+    free(ks.s);
+    hts_close(fp);
+    return ret;
+}
+
+static void put_field(FILE *out, const char *s)
+{
+    if (strpbrk(s, "\t\"\n\r")) {
+        putc('"', out);
+        for (; *s; s++) { if (*s == '"') putc('"', out); putc(*s, out); }
+        putc('"', out);
+    } else fputs(s, out);
+}
+
+int tsc_merge_write(const tsc_merge_t *mg, FILE *out, const char *cmdline, const char *no_feature_key, int keep_nofeat)
+{
+    int64_t r;
+    int s;
+    if (cmdline) fprintf(out, "# program: tsc-merge %s\n# command: %s\n", TSC_VERSION, cmdline);
+    fputs("locus", out);
+    for (s = 0; s < mg->n_smp; s++) { putc('\t', out); put_field(out, mg->smp[s]); }
+    putc('\n', out);
+    for (r = 0; r < mg->n_loc; r++) {
+        if (!keep_nofeat && no_feature_key && strcmp(mg->loc[r], no_feature_key) == 0) continue;
+        put_field(out, mg->loc[r]);
+        for (s = 0; s < mg->n_smp; s++) {
+            putc('\t', out);
+            fputs(mg->val[s][r] ? mg->val[s][r] : "0", out);
+        }
+        putc('\n', out);
+    }
+    return ferror(out) ? -1 : 0;
+}
+
+void tsc_merge_destroy(tsc_merge_t *mg)
+{
+    int64_t r;
+    int s;
+    if (!mg) return;
+    for (s = 0; s < mg->n_smp; s++) {
+        for (r = 0; r < mg->n_loc; r++) free(mg->val[s][r]);
+        free(mg->val[s]);
+        free(mg->smp[s]);
+    }
+    free(mg->val);
+    free(mg->smp);
+    for (r = 0; r < mg->n_loc; r++) free(mg->loc[r]);
+    free(mg->loc);
+    kh_destroy(loc, mg->h);
+    free(mg);
+}

@@ -1,0 +1,92 @@
+/* tsc_run.c -- run sibling tools as a pipeline (for drivers such as tsc-assign).
+ * Part of tsc (Telescope in C). MIT licence. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <htslib/kstring.h>
+#include "tsc_run.h"
+
+char *tsc_exe_dir(void)
+{
+    char buf[PATH_MAX + 1], *p;
+    ssize_t n = readlink("/proc/self/exe", buf, PATH_MAX);
+    if (n <= 0) return NULL;
+    buf[n] = 0;
+    if (!(p = strrchr(buf, '/'))) return NULL;
+    *p = 0;
+    return strdup(buf);
+}
+
+static void child_exec(const char *bindir, char *const *argv)
+{
+    if (bindir && !strchr(argv[0], '/')) {
+        kstring_t ks = { 0, 0, NULL };
+        ksprintf(&ks, "%s/%s", bindir, argv[0]);
+        if (access(ks.s, X_OK) == 0) execv(ks.s, argv);
+        free(ks.s);
+    }
+    execvp(argv[0], argv);
+    fprintf(stderr, "%s: error: cannot run %s: %s\n", tsc_progname(), argv[0], strerror(errno));
+    _exit(127);
+}
+
+int tsc_run_pipeline(const char *bindir, char **const *argvs, int n, const char *in, const char *out, int *failed)
+{
+    pid_t *pid = calloc((size_t)n, sizeof(pid_t));
+    int i, prev = -1, ret = 0, first_bad = -1, pipe_bad = 0;
+    if (!pid) return -1;
+    fflush(stdout);
+    fflush(stderr);
+    for (i = 0; i < n; i++) {
+        int fd[2] = { -1, -1 };
+        if (i < n - 1 && pipe(fd) < 0) { tsc_error("pipe: %s", strerror(errno)); ret = -1; break; }
+        pid[i] = fork();
+        if (pid[i] < 0) { tsc_error("fork: %s", strerror(errno)); ret = -1; break; }
+        if (pid[i] == 0) {
+            signal(SIGPIPE, SIG_DFL);
+            if (i == 0 && in) {
+                int f = open(in, O_RDONLY);
+                if (f < 0) { fprintf(stderr, "%s: error: cannot open %s: %s\n", tsc_progname(), in, strerror(errno)); _exit(1); }
+                dup2(f, 0);
+                close(f);
+            } else if (prev >= 0) {
+                dup2(prev, 0);
+                close(prev);
+            }
+            if (i < n - 1) {
+                dup2(fd[1], 1);
+                close(fd[0]);
+                close(fd[1]);
+            } else if (out) {
+                int f = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+                if (f < 0) { fprintf(stderr, "%s: error: cannot write %s: %s\n", tsc_progname(), out, strerror(errno)); _exit(1); }
+                dup2(f, 1);
+                close(f);
+            }
+            child_exec(bindir, argvs[i]);
+        }
+        if (prev >= 0) close(prev);
+        if (i < n - 1) { close(fd[1]); prev = fd[0]; }
+    }
+    if (prev >= 0) close(prev);
+    for (i = 0; i < n && pid[i] > 0; i++) {
+        int st, piped;
+        while (waitpid(pid[i], &st, 0) < 0 && errno == EINTR) ;
+        if (WIFEXITED(st) && WEXITSTATUS(st) == 0) continue;
+        ret = -1;
+        /* a stage killed by SIGPIPE failed only because a later one did: blame the later one */
+        piped = WIFSIGNALED(st) && WTERMSIG(st) == SIGPIPE;
+        if (!piped && (first_bad < 0 || pipe_bad)) { first_bad = i; pipe_bad = 0; }
+        else if (piped && first_bad < 0) { first_bad = i; pipe_bad = 1; }
+        if (WIFSIGNALED(st) && !piped) tsc_error("%s was killed by signal %d", argvs[i][0], WTERMSIG(st));
+    }
+    if (failed) *failed = first_bad;
+    if (ret < 0 && first_bad >= 0) tsc_error("stage %s failed; see its message above", argvs[first_bad][0]);
+    free(pid);
+    return ret;
+}

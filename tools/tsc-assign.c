@@ -1,0 +1,405 @@
+/* tsc-assign -- the whole Telescope job in one command: a drop-in for `telescope assign` and
+ * `telescope resume`, running tsc-regions | tsc-fetch | tsc-matrix | tsc-blocks | tsc-em |
+ * tsc-report (and tsc-tag) with Telescope's option names and file names.
+ * Part of tsc (Telescope in C). MIT licence. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <htslib/kstring.h>
+#include "tsc_run.h"
+#include "tsc_stream.h"
+
+typedef struct {
+    const char *outdir, *exp_tag, *reassign_mode, *overlap_mode, *annotation_class, *stranded_mode;
+    const char *attribute, *no_feature_key, *logfile, *backend, *pi_prior, *theta_prior;
+    const char *em_epsilon, *max_iter, *conf_prob, *overlap_threshold, *ncpu;
+    int use_likelihood, skip_em, updated_sam, quiet, debug, resume;
+} assign_opt_t;
+
+static void opt_init(assign_opt_t *o)
+{
+    memset(o, 0, sizeof(*o));
+    o->outdir = ".";
+    o->exp_tag = "telescope";
+    o->reassign_mode = "exclude";
+    o->conf_prob = "0.9";
+    o->overlap_mode = "threshold";
+    o->overlap_threshold = "0.2";
+    o->annotation_class = "intervaltree";
+    o->stranded_mode = "None";
+    o->attribute = "locus";
+    o->no_feature_key = "__no_feature";
+    o->pi_prior = "0";
+    o->theta_prior = "200000";
+    o->em_epsilon = "1e-7";
+    o->max_iter = "100";
+    o->ncpu = "1";
+    o->backend = "auto";
+}
+
+static void usage(FILE *fp, const assign_opt_t *o)
+{
+    fprintf(fp,
+"Usage: tsc-assign [options] ALIGNMENTS.{bam,sam,cram} ANNOTATION.gtf\n"
+"       tsc-assign resume [options] CHECKPOINT\n"
+"Telescope's `assign` and `resume`, on tsc's pipeline, with Telescope's options and file names:\n"
+"OUTDIR/EXP_TAG-TE_counts.tsv, -run_stats.tsv, -checkpoint.tsc (the MATRIX stream), -updated.bam.\n"
+"\n"
+"Input options:\n"
+"  --attribute STR         GTF attribute that names a locus [%s]\n"
+"  --no_feature_key STR    name of the no-feature column [%s]\n"
+"  --ncpu INT              threads (total) [%s]\n"
+"  --tempdir DIR           accepted for compatibility, unused (tsc leaves no scratch files)\n"
+"Reporting options:\n"
+"  --quiet                 only warnings and errors\n"
+"  --debug                 debug messages\n"
+"  --logfile FILE          write the log to FILE instead of stderr\n"
+"  --outdir DIR            output directory, created if missing [%s]\n"
+"  --exp_tag STR           prefix of every output file [%s]\n"
+"  --updated_sam           also write EXP_TAG-updated.bam\n"
+"Run modes:\n"
+"  --reassign_mode MODE    exclude, choose, average, conf, unique [%s]\n"
+"  --conf_prob FLOAT       threshold of conf mode and final_conf [%s]\n"
+"  --overlap_mode MODE     threshold (the only mode Telescope implements) [%s]\n"
+"  --overlap_threshold F   minimum overlap, as a fraction of the aligned length [%s]\n"
+"  --annotation_class STR  intervaltree (accepted for compatibility) [%s]\n"
+"  --stranded_mode MODE    None, RF, R, FR, F [%s]\n"
+"Model parameters:\n"
+"  --pi_prior INT          prior on pi, in unique reads [%s]\n"
+"  --theta_prior INT       prior on theta, in non-unique reads [%s]\n"
+"  --em_epsilon FLOAT      EM convergence threshold [%s]\n"
+"  --max_iter INT          maximum EM iterations [%s]\n"
+"  --use_likelihood        converge on the change in log-likelihood\n"
+"  --skip_em               stop after writing the checkpoint\n"
+"tsc options:\n"
+"  --backend NAME          EM backend: auto, openmp, opencl [%s]\n"
+"  -h, --help              this help;  -V, --version  the version\n"
+"Hyphens may replace underscores in option names (--exp-tag).\n"
+"See tsc-assign(1).\n",
+        o->attribute, o->no_feature_key, o->ncpu, o->outdir, o->exp_tag, o->reassign_mode, o->conf_prob,
+        o->overlap_mode, o->overlap_threshold, o->annotation_class, o->stranded_mode, o->pi_prior,
+        o->theta_prior, o->em_epsilon, o->max_iter, o->backend);
+}
+
+/* ---- logging in Telescope's shape: "YYYY-mm-dd HH:MM:SS LEVEL    message" ---- */
+static int g_level = 3; /* 2 quiet, 3 info, 4 debug */
+
+static void lg(int level, const char *fmt, ...) TSC_PRINTF(2, 3);
+static void lg(int level, const char *fmt, ...)
+{
+    static const char *names[] = { "", "ERROR", "WARNING", "INFO", "DEBUG" };
+    char tb[32];
+    time_t t = time(NULL);
+    va_list ap;
+    if (level > g_level) return;
+    strftime(tb, sizeof tb, "%Y-%m-%d %H:%M:%S", localtime(&t));
+    fprintf(stderr, "%s %-8s ", tb, names[level]);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    fflush(stderr);
+}
+
+static void elapsed(char *buf, size_t n, double t0)
+{
+    double d = tsc_realtime() - t0;
+    snprintf(buf, n, "%d minutes and %d secs", (int)(d / 60), (int)d % 60);
+}
+
+/* ---- argv building ---- */
+typedef struct { int n, m; char **a; } av_t;
+
+static void av_add(av_t *v, const char *s)
+{
+    if (v->n + 2 > v->m) {
+        v->m = v->m ? 2 * v->m : 16;
+        v->a = realloc(v->a, (size_t)v->m * sizeof(char *));
+        if (!v->a) { perror("tsc-assign"); exit(1); }
+    }
+    v->a[v->n++] = strdup(s);
+    v->a[v->n] = NULL;
+}
+
+static void av_free(av_t *v)
+{
+    int i;
+    for (i = 0; i < v->n; i++) free(v->a[i]);
+    free(v->a);
+    memset(v, 0, sizeof(*v));
+}
+
+static char *path_of(const assign_opt_t *o, const char *suffix)
+{
+    kstring_t ks = { 0, 0, NULL };
+    ksprintf(&ks, "%s/%s-%s", o->outdir, o->exp_tag, suffix);
+    return ks.s;
+}
+
+static int mkdir_p(const char *dir)
+{
+    char *p, *d = strdup(dir);
+    if (!d) return -1;
+    for (p = d + 1; *p; p++)
+        if (*p == '/') {
+            *p = 0;
+            if (mkdir(d, 0777) < 0 && errno != EEXIST) { free(d); return -1; }
+            *p = '/';
+        }
+    if (mkdir(d, 0777) < 0 && errno != EEXIST) { free(d); return -1; }
+    free(d);
+    return 0;
+}
+
+static int64_t info_int(const tsc_hdr_t *h, const char *key)
+{
+    int64_t v = 0;
+    if (tsc_hdr_get_info_int(h, key, &v) < 0) v = 0;
+    return v;
+}
+
+static void alignment_summary(const tsc_hdr_t *h)
+{
+    int64_t pm = info_int(h, "pair_mapped"), px = info_int(h, "pair_mixed"), sm = info_int(h, "single_mapped");
+    int64_t ou = info_int(h, "overlap_unique"), oa = info_int(h, "overlap_ambig");
+    if (g_level < 3) return;
+    lg(3, "Alignment Summary:");
+    fprintf(stderr,
+            "    %lld total fragments.\n"
+            "        %lld mapped as pairs.\n"
+            "        %lld mapped as mixed.\n"
+            "        %lld mapped single.\n"
+            "        %lld failed to map.\n"
+            "--\n"
+            "    %lld fragments mapped to reference; of these\n"
+            "        %lld had one unique alignment.\n"
+            "        %lld had multiple alignments.\n"
+            "--\n"
+            "    %lld fragments overlapped annotation; of these\n"
+            "        %lld map to one locus.\n"
+            "        %lld map to multiple loci.\n\n",
+            (long long)info_int(h, "total_fragments"), (long long)pm, (long long)px, (long long)sm,
+            (long long)info_int(h, "unmapped"), (long long)(pm + px + sm), (long long)info_int(h, "unique"),
+            (long long)info_int(h, "ambig"), (long long)(ou + oa), (long long)ou, (long long)oa);
+}
+
+/* EM + report (+ tag): shared by assign and resume */
+static int run_model(const assign_opt_t *o, const char *bindir, const char *checkpoint, const char *bam)
+{
+    char *fit = path_of(o, "fit.tsc.tmp"), *prefix = NULL, *updated = NULL;
+    av_t em = { 0 }, blocks = { 0 }, rep = { 0 }, tag = { 0 };
+    char **p2[2];
+    char msg[64];
+    double t0 = tsc_realtime();
+    int ret = -1;
+    lg(3, "Running Expectation-Maximization...");
+    av_add(&blocks, "tsc-blocks"); av_add(&blocks, checkpoint);
+    av_add(&em, "tsc-em");
+    av_add(&em, "--pi-prior"); av_add(&em, o->pi_prior);
+    av_add(&em, "--theta-prior"); av_add(&em, o->theta_prior);
+    av_add(&em, "--em-epsilon"); av_add(&em, o->em_epsilon);
+    av_add(&em, "--max-iter"); av_add(&em, o->max_iter);
+    av_add(&em, "--backend"); av_add(&em, o->backend);
+    av_add(&em, "-t"); av_add(&em, o->ncpu);
+    if (o->use_likelihood) av_add(&em, "--use-likelihood");
+    if (g_level < 3) av_add(&em, "--quiet");
+    p2[0] = blocks.a; p2[1] = em.a;
+    if (tsc_run_pipeline(bindir, p2, 2, NULL, fit, NULL) < 0) goto done;
+    elapsed(msg, sizeof msg, t0);
+    lg(3, "EM completed in %s", msg);
+    lg(3, "Generating Report...");
+    prefix = path_of(o, "");
+    prefix[strlen(prefix) - 1] = 0; /* OUTDIR/EXP_TAG */
+    av_add(&rep, "tsc-report");
+    av_add(&rep, "-o"); av_add(&rep, prefix);
+    av_add(&rep, "--reassign-mode"); av_add(&rep, o->reassign_mode);
+    av_add(&rep, "--conf-prob"); av_add(&rep, o->conf_prob);
+    av_add(&rep, fit);
+    p2[0] = rep.a;
+    if (tsc_run_pipeline(bindir, p2, 1, NULL, NULL, NULL) < 0) goto done;
+    if (bam) {
+        lg(3, "Creating updated SAM file...");
+        updated = path_of(o, "updated.bam");
+        av_add(&tag, "tsc-tag");
+        av_add(&tag, "-t"); av_add(&tag, o->ncpu);
+        av_add(&tag, "--reassign-mode"); av_add(&tag, o->reassign_mode);
+        av_add(&tag, "--conf-prob"); av_add(&tag, o->conf_prob);
+        av_add(&tag, "-o"); av_add(&tag, updated);
+        av_add(&tag, fit); av_add(&tag, bam);
+        p2[0] = tag.a;
+        if (tsc_run_pipeline(bindir, p2, 1, NULL, NULL, NULL) < 0) goto done;
+    }
+    ret = 0;
+done:
+    unlink(fit);
+    free(fit); free(prefix); free(updated);
+    av_free(&em); av_free(&blocks); av_free(&rep); av_free(&tag);
+    return ret;
+}
+
+static int assign(const assign_opt_t *o, const char *bindir, const char *bam, const char *gtf)
+{
+    char *bed = path_of(o, "loci.bed.tmp"), *ckpt = path_of(o, "checkpoint.tsc"), *ckpt_tmp = path_of(o, "checkpoint.tsc.tmp");
+    av_t reg = { 0 }, fetch = { 0 }, mtx = { 0 };
+    char **p2[2], msg[64];
+    double t0 = tsc_realtime(), t1;
+    tsc_rstream_t *r = NULL;
+    int ret = -1;
+    lg(3, "Loading annotation...");
+    av_add(&reg, "tsc-regions"); av_add(&reg, "--attribute"); av_add(&reg, o->attribute); av_add(&reg, gtf);
+    p2[0] = reg.a;
+    if (tsc_run_pipeline(bindir, p2, 1, NULL, bed, NULL) < 0) goto done;
+    elapsed(msg, sizeof msg, t0);
+    lg(3, "Loaded annotation in %s", msg);
+    lg(3, "Loading alignments...");
+    t1 = tsc_realtime();
+    av_add(&fetch, "tsc-fetch");
+    av_add(&fetch, "-t"); av_add(&fetch, o->ncpu);
+    av_add(&fetch, "--overlap-threshold"); av_add(&fetch, o->overlap_threshold);
+    av_add(&fetch, "--stranded-mode"); av_add(&fetch, o->stranded_mode);
+    av_add(&fetch, "--names");
+    av_add(&fetch, bed); av_add(&fetch, bam);
+    av_add(&mtx, "tsc-matrix"); av_add(&mtx, "--no-feature-key"); av_add(&mtx, o->no_feature_key);
+    p2[0] = fetch.a; p2[1] = mtx.a;
+    if (tsc_run_pipeline(bindir, p2, 2, NULL, ckpt_tmp, NULL) < 0) goto done;
+    if (rename(ckpt_tmp, ckpt) < 0) { tsc_error("cannot rename %s: %s", ckpt_tmp, strerror(errno)); goto done; }
+    elapsed(msg, sizeof msg, t1);
+    lg(3, "Loaded alignment in %s", msg);
+    if (!(r = tsc_rs_open(ckpt, TSC_KIND_MASK(TSC_KIND_MATRIX)))) goto done;
+    lg(3, "Loaded %s features.", tsc_hdr_get_info(tsc_rs_hdr(r), "annotated_features") ? tsc_hdr_get_info(tsc_rs_hdr(r), "annotated_features") : "0");
+    alignment_summary(tsc_rs_hdr(r));
+    if (info_int(tsc_rs_hdr(r), "overlap_unique") + info_int(tsc_rs_hdr(r), "overlap_ambig") == 0)
+        lg(3, "No alignments overlapping annotation (the output tables are written with no rows)");
+    tsc_rs_close(r);
+    r = NULL;
+    if (o->skip_em) { lg(3, "Skipping EM..."); ret = 0; goto done; }
+    ret = run_model(o, bindir, ckpt, o->updated_sam ? bam : NULL);
+done:
+    unlink(bed);
+    unlink(ckpt_tmp);
+    tsc_rs_close(r);
+    free(bed); free(ckpt); free(ckpt_tmp);
+    av_free(&reg); av_free(&fetch); av_free(&mtx);
+    return ret;
+}
+
+static int check_choice(const char *opt, const char *v, const char *const *ok)
+{
+    for (; *ok; ok++)
+        if (strcmp(v, *ok) == 0) return 0;
+    tsc_usage_error("--%s: invalid choice '%s'", opt, v);
+    return -1;
+}
+
+int main(int argc, char *argv[])
+{
+    enum { O_OUTDIR = 1000, O_EXPTAG, O_RMODE, O_CONF, O_OMODE, O_OTHR, O_ACLASS, O_STRAND, O_ATTR, O_NFK,
+           O_PIP, O_THP, O_EPS, O_MAXIT, O_LIK, O_SKIP, O_USAM, O_NCPU, O_TMPDIR, O_QUIET, O_DEBUG, O_LOG,
+           O_BACKEND };
+    static const struct option lopts[] = {
+        { "outdir", 1, NULL, O_OUTDIR }, { "exp_tag", 1, NULL, O_EXPTAG }, { "reassign_mode", 1, NULL, O_RMODE },
+        { "conf_prob", 1, NULL, O_CONF }, { "overlap_mode", 1, NULL, O_OMODE }, { "overlap_threshold", 1, NULL, O_OTHR },
+        { "annotation_class", 1, NULL, O_ACLASS }, { "stranded_mode", 1, NULL, O_STRAND }, { "attribute", 1, NULL, O_ATTR },
+        { "no_feature_key", 1, NULL, O_NFK }, { "pi_prior", 1, NULL, O_PIP }, { "theta_prior", 1, NULL, O_THP },
+        { "em_epsilon", 1, NULL, O_EPS }, { "max_iter", 1, NULL, O_MAXIT }, { "use_likelihood", 0, NULL, O_LIK },
+        { "skip_em", 0, NULL, O_SKIP }, { "updated_sam", 0, NULL, O_USAM }, { "ncpu", 1, NULL, O_NCPU },
+        { "tempdir", 1, NULL, O_TMPDIR }, { "quiet", 0, NULL, O_QUIET }, { "debug", 0, NULL, O_DEBUG },
+        { "logfile", 1, NULL, O_LOG }, { "backend", 1, NULL, O_BACKEND },
+        { "help", 0, NULL, 'h' }, { "version", 0, NULL, 'V' }, { NULL, 0, NULL, 0 }
+    };
+    static const char *const modes[] = { "exclude", "choose", "average", "conf", "unique", NULL };
+    static const char *const strands[] = { "None", "RF", "R", "FR", "F", NULL };
+    static const char *const backends[] = { "auto", "openmp", "opencl", NULL };
+    assign_opt_t o;
+    int c, i, ret, bad = 0;
+    char *bindir, **args;
+    double t0 = tsc_realtime(), d;
+    int64_t iv;
+
+    tsc_set_progname("tsc-assign");
+    opt_init(&o);
+    /* Telescope's names use underscores; accept hyphens too */
+    if (!(args = calloc((size_t)argc + 1, sizeof(char *)))) return 1;
+    for (i = 0; i < argc; i++) {
+        args[i] = strdup(argv[i]);
+        if (i && strncmp(args[i], "--", 2) == 0) {
+            char *p;
+            for (p = args[i] + 2; *p && *p != '='; p++) if (*p == '-') *p = '_';
+        }
+    }
+    if (argc > 1 && strcmp(args[1], "resume") == 0) { o.resume = 1; args[1] = args[0]; args++; argc--; }
+    while ((c = getopt_long(argc, args, "hV", lopts, NULL)) >= 0) {
+        switch (c) {
+        case O_OUTDIR: o.outdir = optarg; break;
+        case O_EXPTAG: o.exp_tag = optarg; break;
+        case O_RMODE: o.reassign_mode = optarg; bad |= check_choice("reassign_mode", optarg, modes); break;
+        case O_CONF: o.conf_prob = optarg; if (tsc_parse_double(optarg, 0, 1, &d) < 0) bad |= tsc_usage_error("--conf_prob: not a number in [0,1]: '%s'", optarg) ? -1 : 0; break;
+        case O_OMODE:
+            o.overlap_mode = optarg;
+            if (strcmp(optarg, "threshold") != 0) {
+                tsc_error("--overlap_mode %s is not implemented (nor is it upstream, Q23); only 'threshold' is", optarg);
+                return 2;
+            }
+            break;
+        case O_OTHR: o.overlap_threshold = optarg; if (tsc_parse_double(optarg, 0, 1, &d) < 0) bad |= tsc_usage_error("--overlap_threshold: not a number in [0,1]: '%s'", optarg) ? -1 : 0; break;
+        case O_ACLASS:
+            o.annotation_class = optarg;
+            if (strcmp(optarg, "intervaltree") != 0) {
+                tsc_error("--annotation_class %s is not available; tsc has its own interval index (use intervaltree)", optarg);
+                return 2;
+            }
+            break;
+        case O_STRAND: o.stranded_mode = optarg; bad |= check_choice("stranded_mode", optarg, strands); break;
+        case O_ATTR: o.attribute = optarg; break;
+        case O_NFK: o.no_feature_key = optarg; break;
+        case O_PIP: o.pi_prior = optarg; if (tsc_parse_int64(optarg, 0, INT32_MAX, &iv) < 0) bad |= tsc_usage_error("--pi_prior: not a non-negative integer: '%s'", optarg) ? -1 : 0; break;
+        case O_THP: o.theta_prior = optarg; if (tsc_parse_int64(optarg, 0, INT32_MAX, &iv) < 0) bad |= tsc_usage_error("--theta_prior: not a non-negative integer: '%s'", optarg) ? -1 : 0; break;
+        case O_EPS: o.em_epsilon = optarg; if (tsc_parse_double(optarg, 0, 1e300, &d) < 0) bad |= tsc_usage_error("--em_epsilon: not a number: '%s'", optarg) ? -1 : 0; break;
+        case O_MAXIT: o.max_iter = optarg; if (tsc_parse_int64(optarg, 1, INT32_MAX, &iv) < 0) bad |= tsc_usage_error("--max_iter: not a positive integer: '%s'", optarg) ? -1 : 0; break;
+        case O_LIK: o.use_likelihood = 1; break;
+        case O_SKIP: o.skip_em = 1; break;
+        case O_USAM: o.updated_sam = 1; break;
+        case O_NCPU: o.ncpu = optarg; if (tsc_parse_int64(optarg, 1, 1024, &iv) < 0) bad |= tsc_usage_error("--ncpu: not an integer in 1..1024: '%s'", optarg) ? -1 : 0; break;
+        case O_TMPDIR: break;
+        case O_QUIET: o.quiet = 1; break;
+        case O_DEBUG: o.debug = 1; break;
+        case O_LOG: o.logfile = optarg; break;
+        case O_BACKEND: o.backend = optarg; bad |= check_choice("backend", optarg, backends); break;
+        case 'h': usage(stdout, &o); return tsc_close_stdout() ? 1 : 0;
+        case 'V': tsc_print_version(); return tsc_close_stdout() ? 1 : 0;
+        default: return tsc_usage_error("unknown option");
+        }
+    }
+    if (bad) return 2;
+    if (o.resume ? argc - optind != 1 : argc - optind != 2)
+        return tsc_usage_error(o.resume ? "resume needs one CHECKPOINT" : "needs ALIGNMENTS and ANNOTATION.gtf");
+    if (o.resume && o.updated_sam) return tsc_usage_error("--updated_sam is not available with resume (as upstream)");
+    g_level = o.debug ? 4 : o.quiet ? 2 : 3;
+    if (o.debug) tsc_set_verbosity(TSC_LOG_DEBUG);
+    if (o.logfile) {
+        int fd = open(o.logfile, O_WRONLY | O_CREAT | O_APPEND, 0644);
+        if (fd < 0) { tsc_error("cannot write the log file %s: %s", o.logfile, strerror(errno)); return 1; }
+        dup2(fd, 2);
+        close(fd);
+    }
+    for (i = optind; i < argc; i++)
+        if (access(args[i], R_OK) < 0) { tsc_error("cannot read %s: %s", args[i], strerror(errno)); return 1; }
+    if (mkdir_p(o.outdir) < 0) { tsc_error("cannot create the output directory %s: %s", o.outdir, strerror(errno)); return 1; }
+    bindir = tsc_exe_dir();
+    lg(4, "tsc-assign %s: tools from %s", TSC_VERSION, bindir ? bindir : "PATH");
+    ret = o.resume ? run_model(&o, bindir, args[optind], NULL) : assign(&o, bindir, args[optind], args[optind + 1]);
+    if (ret == 0) {
+        char msg[64];
+        elapsed(msg, sizeof msg, t0);
+        lg(3, "tsc-assign %s complete (%s)", o.resume ? "resume" : "assign", msg);
+    }
+    free(bindir);
+    return ret < 0 ? 1 : 0;
+}
