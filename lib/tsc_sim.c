@@ -492,8 +492,8 @@ typedef struct {
 int tsc_sim_write_gtf(const tsc_sim_t *s, FILE *fp)
 {
     const tsc_sim_opt_t *o = &s->o;
-    if (fprintf(fp, "# tsc-simulate %s: %d loci in %d families; seed %llu\n", TSC_VERSION, s->n_loci,
-                s->n_fam, (unsigned long long)o->seed) < 0)
+    if (fprintf(fp, "# tsc-simulate %s (data model %d): %d loci in %d families; seed %llu\n", TSC_VERSION,
+                TSC_SIM_MODEL, s->n_loci, s->n_fam, (unsigned long long)o->seed) < 0)
         goto err;
     for (int l = 0; l < s->n_loci; l++) {
         const tsc_sim_copy_t *c = &s->copy[s->locus_copy[l]];

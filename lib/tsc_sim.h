@@ -17,6 +17,9 @@
 #include "tsc_util.h"
 
 #define TSC_SIM_MAX_RL 300 /* longest read length */
+/* Version of the data model: bumped whenever the same options and seed would give other data
+ * (tsc-simulate --version prints it; make bench keys its cached data on it). */
+#define TSC_SIM_MODEL 1
 
 enum tsc_sim_library { TSC_SIM_UNSTRANDED = 0, TSC_SIM_FR = 1, TSC_SIM_RF = 2 };
 /* SEQ and QUAL on every record (bowtie2), on primary records only (BWA, minimap2), or none ('*') */

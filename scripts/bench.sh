@@ -52,7 +52,7 @@ describe=$(git -C "$top" describe --always --dirty --tags 2>/dev/null || echo un
 name=sim-n$FRAGS-L$LOCI-s$SEED
 D=$data/$name
 simopt=(--seed "$SEED" -n "$FRAGS" -L "$LOCI" --nh -t "$N")
-want="$("$TSC_BIN/tsc-simulate" --version) ${simopt[*]:0:7}"
+want="$("$TSC_BIN/tsc-simulate" --version | sed -n 's/.*(\(data model [0-9]*\)).*/\1/p') ${simopt[*]:0:7}"
 gen_note="cached"
 if [ "$(cat "$D.stamp" 2> /dev/null)" != "$want" ] || [ ! -s "$D.bam" ] || [ ! -s "$D.sorted.bam.bai" ]; then
     rm -f "$D".*
@@ -185,9 +185,12 @@ if [ "$ACC" != 0 ]; then
     $S --help > /dev/null 2>&1 || die "scripts/score.py does not run"
     hdr=1
     score() { # NAME COUNTS
-        local h="--no-header"
-        [ $hdr = 1 ] && h="" && hdr=0
-        $S $h --name "$1" "$2" "$TRUTH" | awk -F'\t' '{ printf "%-28s", $1; for (i = 2; i <= NF; i++) printf " %10s", $i; printf "\n" }'
+        $S --name "$1" "$2" "$TRUTH" > "$work/score.tsv" || return 1
+        [ $hdr = 1 ] && hdr=0 && sed -n 1p "$work/score.tsv" | awk -F'\t' '{ printf "%-28s", $1; for (i = 2; i <= NF; i++) printf " %10s", $i; printf "\n" }'
+        sed -n 2p "$work/score.tsv" | awk -F'\t' '{ printf "%-28s", $1; for (i = 2; i <= NF; i++) printf " %10s", $i; printf "\n" }'
+        awk -F'\t' -v d="$stamp" -v g="$describe" -v f="$FRAGS" -v n="$N" 'NR == 1 { for (i = 2; i <= NF; i++) k[i] = $i; next }
+            { s = ""; for (i = 2; i <= NF; i++) s = s (i > 2 ? ";" : "") k[i] "=" $i
+              print d "\t" g "\t" f "\t" n "\taccuracy: " $1 "\t-\t-\t-\t-\t-\t" s }' "$work/score.tsv" >> "$hist"
     }
     if [ -s "$work/saved.fit" ] && have tsc-report; then
         for m in exclude average conf unique choose; do

@@ -198,7 +198,7 @@ int main(int argc, char *argv[])
             usage(stdout, &o);
             return tsc_close_stdout() < 0 ? 1 : 0;
         case 'V':
-            printf("tsc-simulate %s\n", TSC_VERSION);
+            printf("tsc-simulate %s (data model %d)\n", TSC_VERSION, TSC_SIM_MODEL);
             return tsc_close_stdout() < 0 ? 1 : 0;
         default:
             fprintf(stderr, "try 'tsc-simulate --help'\n");

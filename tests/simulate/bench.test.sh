@@ -30,6 +30,7 @@ grep -q '^tsc average  *100  *1  *1  *0 ' "$T/bench.out"
 grep -q '^tsc unique ' "$T/bench.out"
 n=$(wc -l < "$T/bd/history.tsv")
 test "$n" -ge 10
+grep -q "accuracy: tsc average	.*pearson=1;" "$T/bd/history.tsv"
 grep -q 'made: collated' "$T/bench.out"
 run
 grep -q 'cached' "$T/bench.out"
