@@ -20,7 +20,7 @@ READERS="view|view|MATRIX|HITS MATRIX BLOCKS FIT|tsc-view @
 view-m|view|MATRIX|MATRIX BLOCKS FIT|tsc-view -m @
 matrix|matrix|HITS|HITS|tsc-matrix @
 blocks|blocks|MATRIX|MATRIX BLOCKS|tsc-blocks @
-em|em|MATRIX|MATRIX BLOCKS|tsc-em @
+em|em|MATRIX|MATRIX BLOCKS FIT|tsc-em @
 report|report|FIT|FIT|tsc-report -o $TMPD/r/x @"
 
 # output left by a failed run of NAME (stdout in $TMPD/c.out) must not look complete
