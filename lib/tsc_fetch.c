@@ -1,5 +1,6 @@
 /* tsc_fetch.c -- alignment file to HITS: opening, name-collated input, run info.
  * Part of tsc (Telescope in C). MIT licence.  Coordinate-sorted input: tsc_fetch_sorted.c. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <inttypes.h>
@@ -174,8 +175,12 @@ static char *find_index(const char *path, int is_cram)
 
 static samFile *open_input(tsc_fetch_t *f, const char *path)
 {
+    errno = 0;
     samFile *fp = sam_open(path, "r");
-    if (!fp) { tsc_error("%s: cannot open alignment file", path); return NULL; }
+    if (!fp) {
+        tsc_error("%s: cannot open alignment file%s%s", path, errno ? ": " : "", errno ? strerror(errno) : "");
+        return NULL;
+    }
     if (f->opt.reference && hts_set_fai_filename(fp, f->opt.reference) < 0) {
         tsc_error("%s: cannot use reference %s", path, f->opt.reference);
         sam_close(fp);
@@ -324,6 +329,11 @@ int tsc_fetch_header(const tsc_fetch_t *f, tsc_hdr_t *h)
         if (tsc_hdr_set_info_int(h, "nunmap_idx", (int64_t)f->nunmap_idx) < 0) return -1;
     }
     if (tsc_hdr_set_info_int(h, "annotated_features", a->n_loci) < 0) return -1;
+    /* the options that shape the units' features, for tsc-tag to recompute the same */
+    char buf[32];
+    if (tsc_hdr_set_info(h, "_overlap_threshold", tsc_repr_double(f->opt.frag.overlap_threshold, buf)) < 0 ||
+        tsc_hdr_set_info(h, "_stranded_mode", tsc_strand_mode_name(f->opt.frag.strand_mode)) < 0)
+        return -1;
     return 0;
 }
 

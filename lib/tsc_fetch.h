@@ -41,7 +41,8 @@ typedef struct tsc_fetch_t tsc_fetch_t;
  * NULL on error (logged). A stays owned by the caller and must outlive the result. */
 tsc_fetch_t *tsc_fetch_open(const char *path, const tsc_annot_t *a, const tsc_fetch_opt_t *o);
 /** Fill H (a fresh HITS header) with every locus (annotation order, lengths) and the run info
- * known before reading: version, [nmap_idx, nunmap_idx], annotated_features. 0 or -1. */
+ * known before reading: version, [nmap_idx, nunmap_idx], annotated_features, and the internal
+ * _overlap_threshold and _stranded_mode (read back by tsc-tag). 0 or -1. */
 int tsc_fetch_header(const tsc_fetch_t *f, tsc_hdr_t *h) TSC_RESULT_USED;
 /** Read everything and write the HITS records to HW. 0, or -1 on error (logged; the caller
  * should abandon the stream with tsc_ws_abort). */
