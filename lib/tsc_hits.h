@@ -27,7 +27,8 @@ typedef struct {
 } tsc_map_t;
 
 typedef struct {
-    int64_t frag;          /* 0-based bundle ordinal in the alignment file */
+    int64_t frag;          /* fragment ordinal: increasing in file order; the bundle number for
+                            * name-collated input, the number of its first record for sorted input */
     char *name;            /* fragment name (NUL-terminated) or NULL */
     int32_t n_map, m_map;
     tsc_map_t *map;
