@@ -12,6 +12,9 @@
 #   BENCH_REPEAT    runs of each timed command; the fastest is shown [1]
 #   BENCH_DIR       where data, scratch files and history go [bench/ of this tree]
 #   BENCH_EXTRA     folder searched for bench-*.sh [scripts/ of this tree]
+#   BENCH_SKIP      bench-*.sh scripts not run [bench-fetch.sh: it makes its own 2M-fragment data
+#                   set (minutes) to time what the table above already times]
+#   BENCH_EXTRA_TIMEOUT  seconds each bench-*.sh may run [300]
 # The data set (tsc-simulate --nh: name-collated BAM, coordinate-sorted BAM + BAI, GTF, truth) is
 # made once and cached under bench/data; the run's scratch files go to bench/run; every run's
 # figures are appended to bench/history.tsv with a timestamp and `git describe`.
@@ -164,11 +167,16 @@ if [ -n "$others" ]; then
     echo
     echo "other stages (scripts/bench-*.sh):"
     for s in $others; do
+        case " ${BENCH_SKIP-bench-fetch.sh} " in *" $(basename "$s") "*)
+            echo "$(basename "$s")	skipped (BENCH_SKIP)"; continue ;;
+        esac
         mkdir -p "$work/$(basename "$s" .sh)"
         if ! TSC_BIN=$TSC_BIN BENCH_BAM=$BAM BENCH_SORTED_BAM=$SBAM BENCH_BED=$BED BENCH_GTF=$GTF BENCH_SAF=$SAF \
             BENCH_TRUTH=$TRUTH BENCH_RECORDS=$RECS BENCH_THREADS=$N BENCH_WORK=$work/$(basename "$s" .sh) \
-            bash "$s" > "$work/$(basename "$s" .sh).out" 2> "$work/$(basename "$s" .sh).err"; then
-            echo "$(basename "$s")	failed: $(head -1 "$work/$(basename "$s" .sh).err" | cut -c1-80)"
+            timeout "${BENCH_EXTRA_TIMEOUT:-300}" bash "$s" > "$work/$(basename "$s" .sh).out" 2> "$work/$(basename "$s" .sh).err"; then
+            rc=$?
+            if [ $rc = 124 ]; then echo "$(basename "$s")	timed out after ${BENCH_EXTRA_TIMEOUT:-300} s (BENCH_EXTRA_TIMEOUT)"
+            else echo "$(basename "$s")	failed (exit $rc): $(head -1 "$work/$(basename "$s" .sh).err" | cut -c1-80)"; fi
         fi
         grep '	' "$work/$(basename "$s" .sh).out" | while IFS= read -r l; do
             echo "$l"
@@ -207,8 +215,10 @@ if [ "$ACC" != 0 ]; then
     fi
     if command -v featureCounts > /dev/null; then
         [ -s "$work/fc-fraction.txt" ] && score "featureCounts -M --fraction" "$work/fc-fraction.txt"
-        featureCounts $fcp -T "$N" -F SAF -a "$SAF" -o "$work/fc-unique.txt" "$BAM" > /dev/null 2>&1 &&
-            score "featureCounts unique-only" "$work/fc-unique.txt"
+        if [ ! -s "$work/acc-unique/sample-TE_counts.tsv" ]; then # else tsc unique is the unique-only baseline
+            featureCounts $fcp -T "$N" -F SAF -a "$SAF" -o "$work/fc-unique.txt" "$BAM" > /dev/null 2>&1 &&
+                score "featureCounts unique-only" "$work/fc-unique.txt"
+        fi
         featureCounts -M --primary $fcp -T "$N" -F SAF -a "$SAF" -o "$work/fc-primary.txt" "$BAM" > /dev/null 2>&1 &&
             score "featureCounts best-hit" "$work/fc-primary.txt"
     fi

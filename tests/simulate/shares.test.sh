@@ -16,7 +16,7 @@ def L(pat):
     return int(re.search(pat, log).group(1))
 def F(label):
     return int(re.search(r'^(\d+) \+ 0 ' + label, fs, re.M).group(1))
-n = L(r'info: (\d+) fragments')
+n = L(r'(\d+) fragments, \d+ records')
 recs, sec = L(r'fragments, (\d+) records'), L(r'records \((\d+) secondary')
 pair, single = L(r'pair (\d+),'), L(r'singleton (\d+),')
 disc, unm = L(r'discordant (\d+),'), L(r'unmapped (\d+);')
