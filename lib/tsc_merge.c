@@ -20,16 +20,18 @@ struct tsc_merge_t {
     int n_smp, m_smp;
     char **smp;                /* sample names */
     char ***val;               /* val[sample][row] = count text, or NULL */
+    char *nofeat;              /* name of the no-feature row */
+    int keep_nofeat;
 };
 
-static int add_locus(tsc_merge_t *mg, const char *name, int64_t *row)
+static int add_locus(tsc_merge_t *mg, const char *name, int64_t *row, int force)
 {
     int absent;
     khint_t k = kh_get(loc, mg->h, name);
     size_t m;
     int s;
     if (k != kh_end(mg->h)) { *row = kh_val(mg->h, k); return 0; }
-    if (mg->fixed) return 1;
+    if (mg->fixed && !force) return 1;
     m = (size_t)mg->m_loc;
     if (tsc_grow((void **)&mg->loc, &m, (size_t)mg->n_loc + 1, sizeof(char *)) < 0) return -1;
     for (s = 0; s < mg->n_smp; s++) {
@@ -51,13 +53,18 @@ tsc_merge_t *tsc_merge_init(const char *annot_bed)
 {
     tsc_merge_t *mg = calloc(1, sizeof(*mg));
     int64_t row;
-    if (!mg || !(mg->h = kh_init(loc))) { free(mg); tsc_error("out of memory"); return NULL; }
+    if (!mg || !(mg->h = kh_init(loc)) || !(mg->nofeat = strdup("__no_feature"))) {
+        if (mg) kh_destroy(loc, mg->h);
+        free(mg);
+        tsc_error("out of memory");
+        return NULL;
+    }
     if (annot_bed) {
         tsc_annot_t *a = tsc_bed2annot(annot_bed);
         int32_t i;
         if (!a) { tsc_merge_destroy(mg); return NULL; }
         for (i = 0; i < a->n_loci; i++)
-            if (add_locus(mg, a->locus[i], &row) < 0) { tsc_annot_destroy(a); tsc_merge_destroy(mg); return NULL; }
+            if (add_locus(mg, a->locus[i], &row, 0) < 0) { tsc_annot_destroy(a); tsc_merge_destroy(mg); return NULL; }
         tsc_annot_destroy(a);
         mg->fixed = 1;
     }
@@ -123,7 +130,8 @@ int tsc_merge_add(tsc_merge_t *mg, const char *path, const char *sample)
             strtod(count, &end);
             if (end == count || *end) { tsc_error("%s:%lld: count '%s' is not a number", path, (long long)line, count); goto done; }
         }
-        i = add_locus(mg, name, &row);
+        if (strcmp(name, mg->nofeat) == 0 && !mg->keep_nofeat) continue;
+        i = add_locus(mg, name, &row, strcmp(name, mg->nofeat) == 0);
         if (i < 0) goto nomem;
         if (i > 0) { tsc_error("%s:%lld: locus '%s' is not in the annotation", path, (long long)line, name); goto done; }
         if (mg->val[s][row]) { tsc_error("%s:%lld: locus '%s' appears twice", path, (long long)line, name); goto done; }
@@ -149,7 +157,17 @@ static void put_field(FILE *out, const char *s)
     } else fputs(s, out);
 }
 
-int tsc_merge_write(const tsc_merge_t *mg, FILE *out, const char *cmdline, const char *no_feature_key, int keep_nofeat)
+int tsc_merge_set_nofeat(tsc_merge_t *mg, const char *key, int keep)
+{
+    char *k = strdup(key);
+    if (!k) return -1;
+    free(mg->nofeat);
+    mg->nofeat = k;
+    mg->keep_nofeat = keep;
+    return 0;
+}
+
+int tsc_merge_write(const tsc_merge_t *mg, FILE *out, const char *cmdline)
 {
     int64_t r;
     int s;
@@ -158,7 +176,6 @@ int tsc_merge_write(const tsc_merge_t *mg, FILE *out, const char *cmdline, const
     for (s = 0; s < mg->n_smp; s++) { putc('\t', out); put_field(out, mg->smp[s]); }
     putc('\n', out);
     for (r = 0; r < mg->n_loc; r++) {
-        if (!keep_nofeat && no_feature_key && strcmp(mg->loc[r], no_feature_key) == 0) continue;
         put_field(out, mg->loc[r]);
         for (s = 0; s < mg->n_smp; s++) {
             putc('\t', out);
@@ -184,5 +201,6 @@ void tsc_merge_destroy(tsc_merge_t *mg)
     for (r = 0; r < mg->n_loc; r++) free(mg->loc[r]);
     free(mg->loc);
     kh_destroy(loc, mg->h);
+    free(mg->nofeat);
     free(mg);
 }

@@ -30,6 +30,7 @@ void tsc_sim_opt_init(tsc_sim_opt_t *o)
 {
     memset(o, 0, sizeof(*o));
     o->seed = 1;
+    o->model_seed = UINT64_MAX;
     o->n_frag = 20000;
     o->n_loci = 500;
     o->n_genes = 1000;
@@ -251,7 +252,7 @@ tsc_sim_t *tsc_sim_init(const tsc_sim_opt_t *o)
         s->lowq_thr[c] = (uint16_t)((0.02 + 0.10 * f * f) * 65536.0);
     }
     tsc_rng_t r;
-    tsc_rng_seed(&r, o->seed, TSC_SIM_STREAM_MODEL);
+    tsc_rng_seed(&r, o->model_seed == UINT64_MAX ? o->seed : o->model_seed, TSC_SIM_STREAM_MODEL);
 
     /* families */
     s->n_fam = N_FAMDEF;
@@ -492,8 +493,8 @@ typedef struct {
 int tsc_sim_write_gtf(const tsc_sim_t *s, FILE *fp)
 {
     const tsc_sim_opt_t *o = &s->o;
-    if (fprintf(fp, "# tsc-simulate %s (data model %d): %d loci in %d families; seed %llu\n", TSC_VERSION,
-                TSC_SIM_MODEL, s->n_loci, s->n_fam, (unsigned long long)o->seed) < 0)
+    if (fprintf(fp, "# tsc-simulate %s (data model %d): %d loci in %d families; model seed %llu\n", TSC_VERSION,
+                TSC_SIM_MODEL, s->n_loci, s->n_fam, (unsigned long long)(o->model_seed == UINT64_MAX ? o->seed : o->model_seed)) < 0)
         goto err;
     for (int l = 0; l < s->n_loci; l++) {
         const tsc_sim_copy_t *c = &s->copy[s->locus_copy[l]];
@@ -501,7 +502,7 @@ int tsc_sim_write_gtf(const tsc_sim_t *s, FILE *fp)
         const char *nm = s->locus_name[l];
         char st = c->strand ? '-' : '+';
         tsc_rng_t r;
-        tsc_rng_seed(&r, o->seed ^ 0x5eed6f7fULL, TSC_SIM_STREAM_GTF + (uint64_t)l);
+        tsc_rng_seed(&r, (o->model_seed == UINT64_MAX ? o->seed : o->model_seed) ^ 0x5eed6f7fULL, TSC_SIM_STREAM_GTF + (uint64_t)l);
         int seg[3][3], ns = 0; /* template segments [from, to), ltr flag */
         if (F->a > 0) {
             int b0[3] = {0, F->a, F->a + F->b}, b1[3] = {F->a, F->a + F->b, F->T};

@@ -28,6 +28,7 @@ enum tsc_sim_seq { TSC_SIM_SEQ_ALL = 0, TSC_SIM_SEQ_PRIMARY = 1, TSC_SIM_SEQ_NON
 /** Simulation parameters; tsc_sim_opt_init() sets the defaults shown in tsc-simulate --help. */
 typedef struct {
     uint64_t seed;
+    uint64_t model_seed;   /* seed of the genome model (loci, copies, expression); UINT64_MAX = seed */
     int64_t n_frag;        /* fragments (read pairs) */
     int n_loci;            /* annotated TE copies = loci in the GTF */
     int n_genes;           /* genes (not in the GTF): the source of non-TE fragments */

@@ -79,6 +79,7 @@ int main(int argc, char *argv[])
         if (nn != n) return tsc_usage_error("--names gives %d names for %d tables", nn, n);
     }
     if (!(mg = tsc_merge_init(annot))) return 1;
+    if (tsc_merge_set_nofeat(mg, nfk, keep) < 0) { tsc_error("out of memory"); tsc_merge_destroy(mg); return 1; }
     for (i = 0; i < n && ret == 0; i++) {
         char *s = nv ? strdup(nv[i]) : sample_name(argv[optind + i]);
         if (!s || tsc_merge_add(mg, argv[optind + i], s) < 0) ret = 1;
@@ -87,7 +88,7 @@ int main(int argc, char *argv[])
     if (ret == 0) {
         if (out && !freopen(out, "w", stdout)) { tsc_error("cannot write %s", out); ret = 1; }
         cmd = tsc_cmdline(argc, argv);
-        if (ret == 0 && tsc_merge_write(mg, stdout, cmd, nfk, keep) < 0) ret = 1;
+        if (ret == 0 && tsc_merge_write(mg, stdout, cmd) < 0) ret = 1;
         free(cmd);
     }
     tsc_merge_destroy(mg);

@@ -10,12 +10,13 @@
 #include "tsc_sim.h"
 
 enum {
-    O_UNANNOT = 256, O_EXPRESSED, O_UNMAPPED, O_SINGLE, O_DISCORD, O_PARALOG, O_INDEL, O_INSMEAN, O_INSSD,
+    O_MODELSEED, O_UNANNOT = 256, O_EXPRESSED, O_UNMAPPED, O_SINGLE, O_DISCORD, O_PARALOG, O_INDEL, O_INSMEAN, O_INSSD,
     O_E2E, O_NH, O_LIBRARY, O_SORTED, O_SEQ
 };
 
 static const struct option long_opts[] = {
     {"seed", required_argument, NULL, 's'},
+    {"model-seed", required_argument, NULL, O_MODELSEED},
     {"fragments", required_argument, NULL, 'n'},
     {"loci", required_argument, NULL, 'L'},
     {"genes", required_argument, NULL, 'G'},
@@ -59,6 +60,8 @@ static void usage(FILE *fp, const tsc_sim_opt_t *o)
             "The same options and seed give byte-identical files.\n\n"
             "Data set:\n"
             "  -s, --seed INT            random seed [%llu]\n"
+            "      --model-seed INT      seed of the genome model (loci, copies, expression) [--seed]:\n"
+            "                            samples of one study share it and differ in --seed\n"
             "  -n, --fragments INT       fragments (read pairs) [%lld]\n"
             "  -L, --loci INT            annotated TE loci [%d]\n"
             "  -G, --genes INT           genes, the source of non-TE fragments [%d]\n"
@@ -122,14 +125,17 @@ static int parse_size(const char *s, size_t *out)
 static char *canonical_cl(const tsc_sim_opt_t *o, int sorted)
 {
     kstring_t ks = {0, 0, NULL};
+    char ms[48] = "";
+    if (o->model_seed != UINT64_MAX) snprintf(ms, sizeof ms, " --model-seed %llu", (unsigned long long)o->model_seed);
     ksprintf(&ks, "tsc-simulate --seed %llu --fragments %lld --loci %d --genes %d --chroms %d --read-length %d"
                   " --insert-mean %g --insert-sd %g --fraction-te %g --fraction-unannotated %g --expressed %g"
                   " --unmapped %g --singletons %g --discordant %g --paralogs %g --indels %g --max-hits %d"
-                  " --library %s --seq %s%s%s%s",
+                  " --library %s --seq %s%s%s%s%s",
              (unsigned long long)o->seed, (long long)o->n_frag, o->n_loci, o->n_genes, o->n_chrom, o->read_len,
              o->ins_mean, o->ins_sd, o->frac_te, o->frac_unannot, o->frac_expressed, o->frac_unmapped,
              o->frac_single, o->frac_discord, o->frac_paralog, o->frac_indel, o->max_hits, lib_name[o->library],
-             seq_name[o->seq_mode], o->end_to_end ? " --end-to-end" : "", o->nh_tag ? " --nh" : "", sorted ? " --sorted" : "");
+             seq_name[o->seq_mode], o->end_to_end ? " --end-to-end" : "", o->nh_tag ? " --nh" : "", sorted ? " --sorted" : "",
+             ms);
     return ks.s;
 }
 
@@ -153,6 +159,10 @@ int main(int argc, char *argv[])
         case 's':
             if (tsc_parse_int64(optarg, 0, INT64_MAX, &v64) < 0) bad = "--seed needs an integer >= 0";
             else o.seed = (uint64_t)v64;
+            break;
+        case O_MODELSEED:
+            if (tsc_parse_int64(optarg, 0, INT64_MAX - 1, &v64) < 0) bad = "--model-seed needs an integer >= 0";
+            else o.model_seed = (uint64_t)v64;
             break;
         case 'n':
             if (tsc_parse_int64(optarg, 0, (int64_t)1 << 40, &o.n_frag) < 0) bad = "--fragments needs an integer >= 0";

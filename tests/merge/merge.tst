@@ -5,7 +5,8 @@ P annot2.expected tsc-merge -a loci.bed b-TE_counts.tsv | grep -v '^#'
 P . tsc-merge --help | grep -q '^Usage: tsc-merge'
 N is_not_a_number tsc-merge a-TE_counts.tsv bad.tsv
 N appears_twice tsc-merge twice.tsv
-N is_not_in_the_annotation tsc-merge -a loci.bed a-TE_counts.tsv
+N is_not_in_the_annotation tsc-merge -a loci.bed unknown.tsv
+P annot3.expected tsc-merge -a loci.bed --keep-no-feature a-TE_counts.tsv | grep -v "^#"
 N given_twice tsc-merge a-TE_counts.tsv a-TE_counts.tsv
 N cannot_open tsc-merge nonexistent.tsv
 N 1_names_for_2_tables tsc-merge -n x a-TE_counts.tsv b-TE_counts.tsv
