@@ -127,8 +127,11 @@ int tsc_merge_add(tsc_merge_t *mg, const char *path, const char *sample)
         if (split_row(ks.s, &name, &count) < 0) { tsc_error("%s:%lld: expected NAME<TAB>COUNT", path, (long long)line); goto done; }
         {
             char *end;
-            strtod(count, &end);
-            if (end == count || *end) { tsc_error("%s:%lld: count '%s' is not a number", path, (long long)line, count); goto done; }
+            double v = strtod(count, &end);
+            if (end == count || *end || !(v >= 0) || v > 1e300) {
+                tsc_error("%s:%lld: count '%s' is not a non-negative number", path, (long long)line, count);
+                goto done;
+            }
         }
         if (strcmp(name, mg->nofeat) == 0 && !mg->keep_nofeat) continue;
         i = add_locus(mg, name, &row, strcmp(name, mg->nofeat) == 0);

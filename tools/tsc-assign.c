@@ -330,15 +330,14 @@ int main(int argc, char *argv[])
 
     tsc_set_progname("tsc-assign");
     opt_init(&o);
-    /* Telescope's names use underscores; accept hyphens too */
-    if (!(args = calloc((size_t)argc + 1, sizeof(char *)))) return 1;
-    for (i = 0; i < argc; i++) {
-        args[i] = strdup(argv[i]);
-        if (i && strncmp(args[i], "--", 2) == 0) {
+    /* Telescope's names use underscores; accept hyphens too (argv strings are writable) */
+    args = argv;
+    for (i = 1; i < argc; i++)
+        if (strncmp(args[i], "--", 2) == 0) {
             char *p;
+            if (!args[i][2]) break; /* "--" ends the options */
             for (p = args[i] + 2; *p && *p != '='; p++) if (*p == '-') *p = '_';
         }
-    }
     if (argc > 1 && strcmp(args[1], "resume") == 0) { o.resume = 1; args[1] = args[0]; args++; argc--; }
     while ((c = getopt_long(argc, args, "hV", lopts, NULL)) >= 0) {
         switch (c) {

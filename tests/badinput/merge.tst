@@ -9,5 +9,5 @@ P . printf 'transcript\tcount\n' > $TMPD/h.tsv && tsc-merge $TMPD/h.tsv | grep -
 P . printf 'transcript\tcount\nTE1\t5000000000\nTE2\t3.5\n' > $TMPD/b.tsv && tsc-merge $TMPD/b.tsv | grep -v '^#' > $TMPD/o && printf 'locus\tb\nTE1\t5000000000\nTE2\t3.5\n' | cmp - $TMPD/o
 # Windows line ends are read as Unix ones
 P . printf 'transcript\tcount\r\nTE1\t3\r\n' > $TMPD/c.tsv && tsc-merge $TMPD/c.tsv | grep -v '^#' > $TMPD/o && printf 'locus\tc\nTE1\t3\n' | cmp - $TMPD/o
-# a negative count cannot come from Telescope or tsc-report (reported: tsc-merge accepts it)
-F count_-3 printf 'transcript\tcount\nTE1\t-3\n' > $TMPD/n.tsv && tsc-merge $TMPD/n.tsv
+# a negative count cannot come from Telescope or tsc-report
+N count_'-3'_is_not_a_non-negative_number printf 'transcript\tcount\nTE1\t-3\n' > $TMPD/n.tsv && tsc-merge $TMPD/n.tsv
