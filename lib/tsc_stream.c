@@ -56,15 +56,14 @@ static int grow32(void **a, int32_t *m, int32_t n, size_t sz)
 int tsc_hdr_add_feature(tsc_hdr_t *h, const char *name, int64_t len)
 {
     char *s;
-    size_t m2;
+    int32_t m0 = h->m_feat;
     if (grow32((void **)&h->feat, &h->m_feat, h->n_feat + 1, sizeof(char *)) < 0) return -1;
-    m2 = h->n_feat; /* flen has at least n_feat slots; grow to m_feat */
-    {
+    if (h->m_feat != m0 || !h->flen) { /* flen follows feat's capacity; realloc only when it grew
+                                         * (every call made a million features quadratic under ASan) */
         int64_t *p = realloc(h->flen, (size_t)h->m_feat * sizeof(int64_t));
-        if (!p) return -1;
+        if (!p) { h->m_feat = m0; return -1; } /* flen keeps its m0 slots */
         h->flen = p;
     }
-    (void)m2;
     if (!(s = strdup(name))) return -1;
     h->feat[h->n_feat] = s;
     h->flen[h->n_feat++] = len;
