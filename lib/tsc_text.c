@@ -85,6 +85,19 @@ static int kind_from_name(const char *s)
 
 /* ======================================================================== binary -> text */
 
+#define NAN_BITS 0x7ff8000000000000ull /* the NaN that "nan" reads back as */
+
+/* f64 as text: the shortest round-trip decimal; a NaN with other bits (a sign, as x86 makes,
+ * or a payload) as nan:0xBITS, so that binary -> text -> binary stays byte-identical */
+static const char *f64_str(double x, char *buf)
+{
+    uint64_t u;
+    memcpy(&u, &x, 8);
+    if (x != x && u != NAN_BITS) snprintf(buf, 40, "nan:0x%016" PRIx64, u);
+    else tsc_repr_double(x, buf);
+    return buf;
+}
+
 static void print_header(FILE *out, const tsc_hdr_t *h, uint32_t version)
 {
     int32_t i;
@@ -179,7 +192,7 @@ int tsc_stream2text(const char *path, FILE *out, int header_only)
             case TSC_T_I32: fprintf(out, "%" PRId32 "\n", ((const int32_t *)s.data)[i]); break;
             case TSC_T_U32: fprintf(out, "%" PRIu32 "\n", ((const uint32_t *)s.data)[i]); break;
             case TSC_T_I64: fprintf(out, "%" PRId64 "\n", ((const int64_t *)s.data)[i]); break;
-            case TSC_T_F64: fprintf(out, "%s\n", tsc_repr_double(((const double *)s.data)[i], num)); break;
+            case TSC_T_F64: fprintf(out, "%s\n", f64_str(((const double *)s.data)[i], num)); break;
             case TSC_T_STR: put_esc(out, ((char **)s.data)[i]); putc('\n', out); break;
             }
         }
@@ -389,8 +402,14 @@ int tsc_text2stream(const char *path, const char *out_path)
                     char *end;
                     double d;
                     errno = 0;
-                    d = strtod(v, &end);
-                    if (end == v || *end) goto badval;
+                    if (strncmp(v, "nan:0x", 6) == 0) { /* a NaN's exact bits, as f64_str prints them */
+                        uint64_t u = strtoull(v + 6, &end, 16);
+                        memcpy(&d, &u, 8);
+                        if (end != v + 22 || *end || d == d) goto badval;
+                    } else {
+                        d = strtod(v, &end);
+                        if (end == v || *end) goto badval;
+                    }
                     ((double *)data)[i] = d;
                     break;
                 }
