@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
 #include "tsc_merge.h"
 
 static void usage(FILE *fp)
@@ -86,14 +87,16 @@ int main(int argc, char *argv[])
         free(s);
     }
     if (ret == 0) {
-        if (out && !freopen(out, "w", stdout)) { tsc_error("cannot write %s", out); ret = 1; }
+        FILE *fp = stdout;
+        if (out && !(fp = fopen(out, "w"))) { tsc_error("cannot write %s: %s", out, strerror(errno)); ret = 1; }
         cmd = tsc_cmdline(argc, argv);
-        if (ret == 0 && tsc_merge_write(mg, stdout, cmd) < 0) ret = 1;
+        if (ret == 0 && tsc_merge_write(mg, fp, cmd) < 0) { tsc_error("writing %s failed: %s", out ? out : "stdout", strerror(errno)); ret = 1; }
+        if (fp && fp != stdout && fclose(fp) != 0 && ret == 0) { tsc_error("writing %s failed: %s", out, strerror(errno)); ret = 1; }
         free(cmd);
     }
     tsc_merge_destroy(mg);
     free(nv);
     if (tsc_close_stdout() < 0) ret = 1;
-    if (ret && out) remove(out);
+    if (ret && out) remove(out); /* no partial table that looks complete */
     return ret;
 }

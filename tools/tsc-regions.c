@@ -107,6 +107,7 @@ end:
         tsc_error("%s: %s", out, strerror(errno));
         ret = 1;
     }
+    if (ret != 0 && fp != stdout && out) remove(out); /* no partial BED that looks complete */
     free(cmd);
     tsc_annot_destroy(a);
     if (tsc_close_stdout() < 0 && ret == 0) {

@@ -3,6 +3,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include <errno.h>
 #include <unistd.h>
 #include "tsc_text.h"
 
@@ -63,6 +64,10 @@ int main(int argc, char *argv[])
         tsc_error("%s: -b needs tsc-view text (it starts with '#tsc-stream')", strcmp(in, "-") ? in : "stdin");
         return 1;
     }
+    if ((header || matrix) && text_in) {
+        tsc_error("%s: not a tsc stream (-%c needs a binary stream, not tsc-view text)", strcmp(in, "-") ? in : "stdin", header ? 'H' : 'm');
+        return 1;
+    }
     if (text_in) {
         if (!binary && strcmp(out, "-") == 0 && isatty(1)) {
             tsc_error("refusing to write a binary stream to a terminal (use -o FILE or a pipe)");
@@ -73,7 +78,7 @@ int main(int argc, char *argv[])
         return ret < 0 ? 1 : 0;
     }
     if (strcmp(out, "-") != 0 && !freopen(out, "w", stdout)) {
-        tsc_error("cannot write %s", out);
+        tsc_error("cannot write %s: %s", out, strerror(errno));
         return 1;
     }
     ret = matrix ? tsc_stream2triplets(in, stdout) : tsc_stream2text(in, stdout, header);
