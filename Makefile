@@ -5,6 +5,7 @@
 #   make bench      speed and accuracy side by side with samtools and featureCounts
 #   make deps       install missing build/test dependencies (Debian/Ubuntu, as root)
 #   make install    prefix=/usr/local DESTDIR=
+#   make fuzz | tsan | valgrind   libFuzzer harnesses; ThreadSanitizer; memcheck (not in make test)
 CC       = gcc
 CFLAGS   = -O2 -g
 WFLAGS   = -Wall -Wextra -Werror -std=gnu11 -ffp-contract=off
@@ -55,7 +56,7 @@ UNITS    = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 KERNELS  = $(wildcard kernels/*.cl)
 LIBTSC   = $(if $(filter 1,$(SAN)),$(B)/libtsc.a,lib/libtsc.a)
 
-.PHONY: deps-ok all check test demo bench deps install clean units fuzz FORCE
+.PHONY: deps-ok all check test demo bench deps install clean units fuzz tsan valgrind FORCE
 .SUFFIXES:
 
 all: deps-ok $(TOOLS) $(UNITS)
@@ -100,6 +101,14 @@ bench: all
 
 fuzz: deps-ok
 	@$(MAKE) -f tests/fuzz/Makefile
+
+# ThreadSanitizer over the threaded paths (clang + libomp/Archer; into build/tsan)
+tsan: deps-ok
+	@sh tests/tsan.sh
+
+# memcheck over every stage on the golden data (slow)
+valgrind: all
+	@sh scripts/valgrind-check.sh $(abspath $(BIN))
 
 install: all
 	mkdir -p $(DESTDIR)$(bindir) $(DESTDIR)$(man1dir) $(DESTDIR)$(man5dir) $(DESTDIR)$(man7dir)

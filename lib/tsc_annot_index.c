@@ -76,6 +76,8 @@ static int pick_shift(int64_t span, int64_t n)
     int s = MIN_SHIFT;
     int64_t per = n > 0 ? span / n : span; /* bases per interval */
     while (s < MAX_SHIFT && ((int64_t)1 << s) <= per) s++;
+    /* and never more bins than a few per interval, however far the last one ends */
+    while (s < 62 && (span >> s) > 4 * n + 1024) s++;
     return s;
 }
 
