@@ -1,6 +1,6 @@
 # badinput/merge.tst -- tsc-merge on count tables that are wrong or odd.  Missing, directory and
 # binary inputs, full disk: tests/faults/.  More cases: tests/merge/.
-N bad.tsv:2:_count_'abc'_is_not_a_number printf 'transcript\tcount\nTE1\tabc\n' > $TMPD/bad.tsv && tsc-merge $TMPD/bad.tsv
+N bad.tsv:2:_count_'abc'_is_not_a_non-negative_number printf 'transcript\tcount\nTE1\tabc\n' > $TMPD/bad.tsv && tsc-merge $TMPD/bad.tsv
 N empty.tsv:_empty_count_table : > $TMPD/empty.tsv && tsc-merge $TMPD/empty.tsv
 N nl.tsv:2: printf 'transcript\tcount\nTE1\n' > $TMPD/nl.tsv && tsc-merge $TMPD/nl.tsv
 # a header only: a valid table with no rows
