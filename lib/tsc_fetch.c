@@ -5,6 +5,7 @@
 #include <string.h>
 #include <inttypes.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include "tsc_fetch_internal.h"
 
 /* ---------------------------------------------------------------- options */
@@ -658,7 +659,28 @@ typedef struct {
     int32_t last_tid;
     hts_pos_t last_pos;
     int64_t nplaced, nextra, ord, next_progress;
+    double t0, tlast;                /* progress: start, last live line */
+    int live;                        /* progress as one live line (stderr is a terminal) */
 } consumer_t;
+
+/* Progress at INFO verbosity: a live line on a terminal (about once a second), else one line
+ * every 2.5M fragments; both with fragments and records per second. */
+static void progress(consumer_t *cs, int64_t nrec, int final)
+{
+    double t = tsc_realtime(), dt = t - cs->t0 > 1e-9 ? t - cs->t0 : 1e-9;
+    if (tsc_verbosity() < TSC_LOG_INFO) return;
+    if (cs->live) {
+        if (!final && t - cs->tlast < 1.0) return;
+        cs->tlast = t;
+        fprintf(stderr, "\r%s: ...processed %.2fM fragments, %.2fM records (%.0f fragments/s, %.0f records/s)%s",
+                tsc_progname(), cs->ord / 1e6, nrec / 1e6, cs->ord / dt, nrec / dt, final ? "\n" : "");
+        fflush(stderr);
+    } else if (!final && cs->ord >= cs->next_progress) {
+        tsc_info("...processed %.1fM fragments, %.1fM records (%.0f fragments/s, %.0f records/s)",
+                 cs->ord / 1e6, nrec / 1e6, cs->ord / dt, nrec / dt);
+        while (cs->next_progress <= cs->ord) cs->next_progress += 2500000;
+    }
+}
 
 /* Checks, counters and records of a processed batch, in file order. 0 or -1. */
 static int consume(consumer_t *cs, batch_t *bt)
@@ -692,11 +714,8 @@ static int consume(consumer_t *cs, batch_t *bt)
             h++;
         }
         cs->ord++;
-        if (cs->ord == cs->next_progress) {
-            tsc_info("...processed %.1fM fragments", (double)cs->ord / 1e6);
-            cs->next_progress += 2500000;
-        }
     }
+    progress(cs, bt->idx0 + bt->n, 0);
     tsc_frag_counts_merge(&f->cnt, &bt->cnt);
     if (cs->check_sorted && bt->nplaced > 0) {
         if (!bt->in_order || (cs->nplaced > 0 && (bt->tid0 < cs->last_tid || (bt->tid0 == cs->last_tid && bt->pos0 < cs->last_pos))))
@@ -717,6 +736,8 @@ static int run_collated(tsc_fetch_t *f, tsc_hitw_t *hw)
     cs.in_order = 1;
     cs.last_tid = -1;
     cs.next_progress = 2500000;
+    cs.t0 = cs.tlast = tsc_realtime();
+    cs.live = isatty(2);
     int ret = -1, r, nfree = 0, nall = 0, maxb, inflight = 0;
     int64_t nrec = 0;
     hts_tpool_process *q = NULL;
@@ -803,6 +824,7 @@ static int run_collated(tsc_fetch_t *f, tsc_hitw_t *hw)
         goto end;
     }
     f->n_records = nrec;
+    if (cs.live && cs.ord >= 100000) progress(&cs, nrec, 1); /* the live line's last state */
     ret = 0;
 end:
     if (q) {
