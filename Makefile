@@ -64,11 +64,11 @@ all: deps-ok $(TOOLS) $(UNITS)
 $(B)/version.txt: FORCE
 	@mkdir -p $(B); echo '$(VERSION) $(CC) $(ALL_CFLAGS)' | cmp -s - $@ || echo '$(VERSION) $(CC) $(ALL_CFLAGS)' > $@
 
-$(B)/tsc_kernels.h: $(KERNELS) scripts/embed-kernels.sh
+$(B)/tsc_kernels.h: $(KERNELS) scripts/embed-kernels.sh | deps-ok
 	@mkdir -p $(B)
 	sh scripts/embed-kernels.sh $(KERNELS) > $@.tmp && mv $@.tmp $@
 
-$(B)/lib/%.o: lib/%.c $(wildcard lib/*.h) $(B)/tsc_kernels.h $(B)/version.txt
+$(B)/lib/%.o: lib/%.c $(wildcard lib/*.h) $(B)/tsc_kernels.h $(B)/version.txt | deps-ok
 	@mkdir -p $(B)/lib
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
 
@@ -76,7 +76,7 @@ $(LIBTSC): $(LIB_OBJ)
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $(LIB_OBJ)
 
-$(BIN)/tsc-%: tools/tsc-%.c $(LIBTSC) $(wildcard lib/*.h)
+$(BIN)/tsc-%: tools/tsc-%.c $(LIBTSC) $(wildcard lib/*.h) | deps-ok
 	@mkdir -p $(BIN)
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -o $@ $< $(LIBTSC) $(ALL_LDFLAGS) $(ALL_LIBS)
 
