@@ -399,10 +399,10 @@ int tsc_em_run(const tsc_mtx_t *m, const tsc_em_opt_t *opt, tsc_em_result_t *res
         backend = m->nnz >= TSC_EM_AUTO_GPU_NNZ && tsc_em_opencl_has_gpu(opt) ? TSC_EM_OPENCL : TSC_EM_OPENMP;
     if (backend == TSC_EM_OPENCL) {
         int r = tsc_em_run_opencl(m, opt, res);
-        if (r != -2) {
-            if (r == 0) res->backend = TSC_EM_OPENCL;
-            return r < 0 ? -1 : 0;
-        }
+        /* asked for by name: an OpenCL failure is an error; chosen by auto: fall back */
+        if (r == 0) { res->backend = TSC_EM_OPENCL; return 0; }
+        if (r != -2 && opt->backend != TSC_EM_AUTO) return -1;
+        tsc_em_result_free(res);
         tsc_warn("OpenCL backend unavailable: using the OpenMP backend");
     }
     return tsc_em_run_openmp(m, opt, res);
