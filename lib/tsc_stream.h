@@ -145,14 +145,21 @@ static inline void tsc_put_svar(uint8_t *buf, size_t *pos, int64_t v)
 {
     tsc_put_uvar(buf, pos, ((uint64_t)v << 1) ^ (uint64_t)(v >> 63));
 }
-/** Decode from BUF[*POS..LEN). Returns 0, or -1 if truncated or overlong. */
+/** Decode from BUF[*POS..LEN). Returns 0, or -1 if truncated, overlong (not the shortest
+ * form) or past 64 bits. */
 static inline int tsc_get_uvar(const uint8_t *buf, size_t len, size_t *pos, uint64_t *v)
 {
     uint64_t x = 0; int shift = 0;
     while (*pos < len && shift < 64) {
         uint8_t b = buf[(*pos)++];
+        if (shift == 63 && b > 1) return -1; /* past 64 bits */
         x |= (uint64_t)(b & 0x7f) << shift;
-        if (!(b & 0x80)) { *v = x; return 0; }
+        if (!(b & 0x80)) {
+            if (b == 0 && shift > 0) return -1; /* overlong: only the shortest form is valid, so a
+                                                 * stream re-encodes to the same bytes */
+            *v = x;
+            return 0;
+        }
         shift += 7;
     }
     return -1;
