@@ -147,38 +147,29 @@ static inline int np_less(double a, double b)
 #define NP_SMALL_QUICKSORT 15
 #define NP_PYA_QS_STACK 128
 
+/* numpy's sift-down: place TMP at heap slot I of the 1-based heap A[1..N] */
+static void np_sift(const double *v, int64_t *a, int64_t tmp, int64_t i, int64_t n)
+{
+    int64_t j;
+    for (j = i << 1; j <= n;) {
+        if (j < n && np_less(v[a[j]], v[a[j + 1]])) j += 1;
+        if (!np_less(v[tmp], v[a[j]])) break;
+        a[i] = a[j];
+        i = j;
+        j += j;
+    }
+    a[i] = tmp;
+}
+
 static void np_aheapsort(const double *v, int64_t *tosort, int64_t n)
 {
-    int64_t *a = tosort - 1, i, j, l, tmp; /* 1-based heap indexing */
-    for (l = n >> 1; l > 0; --l) {
-        tmp = a[l];
-        for (i = l, j = l << 1; j <= n;) {
-            if (j < n && np_less(v[a[j]], v[a[j + 1]])) j += 1;
-            if (np_less(v[tmp], v[a[j]])) {
-                a[i] = a[j];
-                i = j;
-                j += j;
-            } else {
-                break;
-            }
-        }
-        a[i] = tmp;
-    }
+    int64_t *a = tosort - 1, l, tmp; /* 1-based heap indexing */
+    for (l = n >> 1; l > 0; --l) np_sift(v, a, a[l], l, n);
     for (; n > 1;) {
         tmp = a[n];
         a[n] = a[1];
         n -= 1;
-        for (i = 1, j = 2; j <= n;) {
-            if (j < n && np_less(v[a[j]], v[a[j + 1]])) j++;
-            if (np_less(v[tmp], v[a[j]])) {
-                a[i] = a[j];
-                i = j;
-                j += j;
-            } else {
-                break;
-            }
-        }
-        a[i] = tmp;
+        np_sift(v, a, tmp, 1, n);
     }
 }
 

@@ -5,7 +5,6 @@
 #include <string.h>
 #include <zlib.h>
 #include <htslib/hts_endian.h>
-#include <htslib/kstring.h>
 #include "tsc_stream.h"
 
 static const char MAGIC[4] = { 'T', 'S', 'C', 1 };
@@ -237,7 +236,6 @@ static void ws_str(tsc_wstream_t *w, const char *s)
 tsc_wstream_t *tsc_ws_fdopen(FILE *fp, const char *name, const tsc_hdr_t *h)
 {
     tsc_wstream_t *w = calloc(1, sizeof(*w));
-    kstring_t ks = { 0, 0, NULL };
     int32_t i;
     if (!w || !(w->buf = malloc(WBUF_SIZE)) || !(w->name = strdup(name ? name : "-"))) {
         if (w) { free(w->buf); free(w); }
@@ -267,7 +265,6 @@ tsc_wstream_t *tsc_ws_fdopen(FILE *fp, const char *name, const tsc_hdr_t *h)
     for (i = 0; i < h->n_prov; i++) {
         ws_str(w, h->prov[i].prog); ws_str(w, h->prov[i].version); ws_str(w, h->prov[i].cmdline);
     }
-    free(ks.s);
     return w;
 }
 
