@@ -31,80 +31,106 @@ typedef TSC_IDX_T idx_t;
 /* Frames of the explicit recursion stack: depth <= log2(n / PW_BLOCK) + 2, so 40 covers 2^40 values. */
 #define PW_STACK 40
 
-/*** Pairwise sums over the E-step's cell values n_p = Q[p] * f[col[p]] ***/
+/*** Pairwise sums, instantiated for E-step cells n_p = Q[p] * f[col[p]] and for plain buffers ***/
 
+/* DEFINE_PW(NAME, PARAMS, ARGS, ELEM) defines NAME_leaf(PARAMS, off, n), numpy's sum of at most
+ * PW_BLOCK values ELEM(off), ELEM(off + 1), ..., and NAME(PARAMS, off, n), the full pairwise sum.
+ * Kernels cannot recurse: NAME runs the recursion on an explicit stack; a frame is a range whose
+ * left half is pending (state 0) or whose left sum is in sv (state 1). */
+#define DEFINE_PW(NAME, PARAMS, ARGS, ELEM) \
+static double NAME##_leaf(PARAMS, idx_t off, idx_t n) \
+{ \
+    idx_t i; \
+    if (n < 8) { \
+        double s = 0.0; \
+        for (i = 0; i < n; i++) s += ELEM(off + i); \
+        return s; \
+    } \
+    double r0 = ELEM(off), r1 = ELEM(off + 1), r2 = ELEM(off + 2), r3 = ELEM(off + 3); \
+    double r4 = ELEM(off + 4), r5 = ELEM(off + 5), r6 = ELEM(off + 6), r7 = ELEM(off + 7); \
+    idx_t m = n - n % 8; \
+    for (i = 8; i < m; i += 8) { \
+        idx_t p = off + i; \
+        r0 += ELEM(p); \
+        r1 += ELEM(p + 1); \
+        r2 += ELEM(p + 2); \
+        r3 += ELEM(p + 3); \
+        r4 += ELEM(p + 4); \
+        r5 += ELEM(p + 5); \
+        r6 += ELEM(p + 6); \
+        r7 += ELEM(p + 7); \
+    } \
+    double res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7)); \
+    for (; i < n; i++) res += ELEM(off + i); \
+    return res; \
+} \
+static double NAME(PARAMS, idx_t off, idx_t n) \
+{ \
+    if (n <= PW_BLOCK) return NAME##_leaf(ARGS, off, n); \
+    idx_t so[PW_STACK], sn[PW_STACK]; \
+    double sv[PW_STACK]; \
+    int ss[PW_STACK], sp = 0; \
+    so[0] = off, sn[0] = n, ss[0] = 0; \
+    for (;;) { \
+        if (sn[sp] > PW_BLOCK) { /* descend into the left half */ \
+            idx_t n2 = sn[sp] / 2; \
+            n2 -= n2 % 8; \
+            so[sp + 1] = so[sp], sn[sp + 1] = n2, ss[sp + 1] = 0; \
+            sp++; \
+            continue; \
+        } \
+        double r = NAME##_leaf(ARGS, so[sp], sn[sp]); \
+        for (;;) { /* hand R to the parent frames */ \
+            if (sp == 0) return r; \
+            sp--; \
+            idx_t n2 = sn[sp] / 2; \
+            n2 -= n2 % 8; \
+            if (ss[sp] == 0) { /* R is the left sum: now the right half */ \
+                sv[sp] = r, ss[sp] = 1; \
+                so[sp + 1] = so[sp] + n2, sn[sp + 1] = sn[sp] - n2, ss[sp + 1] = 0; \
+                sp++; \
+                break; \
+            } \
+            r = sv[sp] + r; /* both halves done */ \
+        } \
+    } \
+}
+
+#define CELL_PARAMS global const double *q, global const uint *col, global const double *f
+#define CELL_ARGS q, col, f
 #define CELL(p) (q[p] * f[col[p]])
+DEFINE_PW(pw_cells, CELL_PARAMS, CELL_ARGS, CELL)
 
-static double pw_cells_leaf(global const double *q, global const uint *col, global const double *f,
-                            idx_t off, idx_t n)
+#define BUF_PARAMS global const double *a
+#define BUF_ARGS a
+#define BUF(p) (a[p])
+DEFINE_PW(pw_buf, BUF_PARAMS, BUF_ARGS, BUF)
+
+/* The row sum of the E-step's cells [b, e) as scipy forms it (spec §12): its multiply drops the
+ * cells whose product is exactly 0.0 (a locus whose pi reached 0), so the sum is
+ * n'_0 + PW(n'_1..) over the nonzero products. Rows without a zero (nearly all) are summed in
+ * place; the others are compacted into SCR[b, e) first (the row's own range of a scratch
+ * buffer). LONG_ROW: the row may have more than PW_BLOCK + 1 cells. */
+static double row_sum(CELL_PARAMS, idx_t b, idx_t e, global double *scr, int long_row)
 {
-    idx_t i;
-    if (n < 8) {
-        double s = 0.0;
-        for (i = 0; i < n; i++) s += CELL(off + i);
-        return s;
+    idx_t p, m = b;
+    for (p = b; p < e && CELL(p) != 0.0; p++)
+        ;
+    if (p == e) return CELL(b) + (long_row ? pw_cells(CELL_ARGS, b + 1, e - b - 1) : pw_cells_leaf(CELL_ARGS, b + 1, e - b - 1));
+    for (p = b; p < e; p++) {
+        double v = CELL(p);
+        if (v != 0.0) scr[m++] = v;
     }
-    double r0 = CELL(off), r1 = CELL(off + 1), r2 = CELL(off + 2), r3 = CELL(off + 3);
-    double r4 = CELL(off + 4), r5 = CELL(off + 5), r6 = CELL(off + 6), r7 = CELL(off + 7);
-    idx_t m = n - n % 8;
-    for (i = 8; i < m; i += 8) {
-        idx_t p = off + i;
-        r0 += CELL(p);
-        r1 += CELL(p + 1);
-        r2 += CELL(p + 2);
-        r3 += CELL(p + 3);
-        r4 += CELL(p + 4);
-        r5 += CELL(p + 5);
-        r6 += CELL(p + 6);
-        r7 += CELL(p + 7);
-    }
-    double res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7));
-    for (; i < n; i++) res += CELL(off + i);
-    return res;
+    if (m == b) return 0.0;
+    return scr[b] + pw_buf(scr, b + 1, m - b - 1);
 }
-
-/* The full pairwise sum (kernels cannot recurse: the recursion runs on an explicit stack; a frame
- * is a range whose left half is pending (state 0) or whose left sum is in val (state 1)). */
-static double pw_cells(global const double *q, global const uint *col, global const double *f, idx_t off,
-                       idx_t n)
-{
-    if (n <= PW_BLOCK) return pw_cells_leaf(q, col, f, off, n);
-    idx_t so[PW_STACK], sn[PW_STACK];
-    double sv[PW_STACK];
-    int ss[PW_STACK], sp = 0;
-    so[0] = off, sn[0] = n, ss[0] = 0;
-    for (;;) {
-        if (sn[sp] > PW_BLOCK) { /* descend into the left half */
-            idx_t n2 = sn[sp] / 2;
-            n2 -= n2 % 8;
-            so[sp + 1] = so[sp], sn[sp + 1] = n2, ss[sp + 1] = 0;
-            sp++;
-            continue;
-        }
-        double r = pw_cells_leaf(q, col, f, so[sp], sn[sp]);
-        for (;;) { /* hand R to the parent frames */
-            if (sp == 0) return r;
-            sp--;
-            idx_t n2 = sn[sp] / 2;
-            n2 -= n2 % 8;
-            if (ss[sp] == 0) { /* R is the left sum: now the right half */
-                sv[sp] = r, ss[sp] = 1;
-                so[sp + 1] = so[sp] + n2, sn[sp + 1] = sn[sp] - n2, ss[sp + 1] = 0;
-                sp++;
-                break;
-            }
-            r = sv[sp] + r; /* both halves done */
-        }
-    }
-}
-
-#undef CELL
 
 /*** E-step ***/
 
-/* z_ij = n_ij * (1 / (n_i0 + PW(n_i1..))) with n_ij = Q_ij * pt_j for ambiguous rows (more than
- * one cell; pt = pi*theta formed on the host) and Q_ij * pi_j for unique rows. A zero row sum
- * gives z = 0. MODE bit 1: store z_ij * w_i of ambiguous rows in CSC order (zw, for the M-step);
+/* z_ij = n_ij * (1 / S_i) with n_ij = Q_ij * pt_j for ambiguous rows (more than one cell;
+ * pt = pi*theta formed on the host) and Q_ij * pi_j for unique rows, S_i = row_sum() (which may
+ * use the row's range of z as scratch: z is written after it, when at all). A zero row sum gives
+ * z = 0. MODE bit 1: store z_ij * w_i of ambiguous rows in CSC order (zw, for the M-step);
  * bit 2: store z in CSR order (z). */
 static void estep_store(global const double *q, global const uint *col, global const double *f, idx_t b,
                         idx_t e, double s, double wi, global const idx_t *cscpos, global double *zw,
@@ -130,7 +156,7 @@ kernel void em_estep(const ulong n_rows, global const idx_t *indptr, global cons
     idx_t b = indptr[i], e = indptr[i + 1];
     if (b == e || e - b - 1 > PW_BLOCK) return;
     global const double *f = e - b > 1 ? f_amb : f_uni;
-    double s = q[b] * f[col[b]] + pw_cells_leaf(q, col, f, b + 1, e - b - 1);
+    double s = row_sum(q, col, f, b, e, z, 0);
     estep_store(q, col, f, b, e, s, w[i], cscpos, zw, z, mode);
 }
 
@@ -144,7 +170,7 @@ kernel void em_estep_long(const uint n_list, global const ulong *rows, global co
     if (k >= n_list) return;
     ulong i = rows[k];
     idx_t b = indptr[i], e = indptr[i + 1];
-    double s = q[b] * f_amb[col[b]] + pw_cells(q, col, f_amb, b + 1, e - b - 1);
+    double s = row_sum(q, col, f_amb, b, e, z, 1);
     estep_store(q, col, f_amb, b, e, s, w[i], cscpos, zw, z, mode);
 }
 
@@ -219,27 +245,5 @@ kernel void pw_leaves(const ulong n_leaves, global const ulong *leaf, global con
 {
     size_t k = get_global_id(0);
     if (k >= n_leaves) return;
-    ulong off = leaf[k], n = leaf[k + 1] - off, i;
-    double res;
-    if (n < 8) {
-        res = 0.0;
-        for (i = 0; i < n; i++) res += a[off + i];
-    } else {
-        double r0 = a[off], r1 = a[off + 1], r2 = a[off + 2], r3 = a[off + 3];
-        double r4 = a[off + 4], r5 = a[off + 5], r6 = a[off + 6], r7 = a[off + 7];
-        ulong m = n - n % 8;
-        for (i = 8; i < m; i += 8) {
-            r0 += a[off + i];
-            r1 += a[off + i + 1];
-            r2 += a[off + i + 2];
-            r3 += a[off + i + 3];
-            r4 += a[off + i + 4];
-            r5 += a[off + i + 5];
-            r6 += a[off + i + 6];
-            r7 += a[off + i + 7];
-        }
-        res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7));
-        for (; i < n; i++) res += a[off + i];
-    }
-    out[k] = res;
+    out[k] = pw_buf_leaf(a, (idx_t)leaf[k], (idx_t)(leaf[k + 1] - leaf[k]));
 }

@@ -37,6 +37,58 @@ static void free_blocks(tsc_mtx_t *m)
     m->n_blocks = 0;
 }
 
+/* Union-find over M's loci: PAR (and SZ) of K entries; every row joins its loci (columns >= 1).
+ * 0, or -1 on a column out of range (logged). */
+static int join_loci(const tsc_mtx_t *m, int32_t *par, int32_t *sz)
+{
+    int64_t K = m->n_cols, r, i;
+    for (int32_t c = 0; c < K; c++) par[c] = c, sz[c] = 1;
+    for (r = 0; r < m->n_rows; r++) {
+        int32_t root = -1;
+        for (i = m->indptr[r]; i < m->indptr[r + 1]; i++) {
+            int32_t c = m->indices[i];
+            if (c <= 0 || c >= K) {
+                if (c == 0) continue;
+                tsc_error("row %lld: column %d out of range", (long long)r, (int)c);
+                return -1;
+            }
+            root = root < 0 ? uf_find(par, c) : uf_union(par, sz, root, uf_find(par, c));
+        }
+    }
+    return 0;
+}
+
+int tsc_blocks_cols(const tsc_mtx_t *m, int32_t **col_block, int64_t *n_blocks)
+{
+    int64_t K = m->n_cols, nb = 0;
+    int32_t *par = NULL, *sz = NULL, *cb = NULL;
+    if (K < 1 || K > INT32_MAX) {
+        tsc_error("matrix with %lld columns: column 0 (the no-feature key) is missing", (long long)K);
+        return -1;
+    }
+    if (!(par = malloc((size_t)K * sizeof(*par))) || !(sz = malloc((size_t)K * sizeof(*sz)))
+        || !(cb = malloc((size_t)K * sizeof(*cb)))) {
+        free(par), free(sz), free(cb);
+        tsc_error("out of memory for the block structure (%lld columns)", (long long)K);
+        return -1;
+    }
+    if (join_loci(m, par, sz) < 0) {
+        free(par), free(sz), free(cb);
+        return -1;
+    }
+    /* number the components in order of their smallest locus: sz[] becomes root -> block */
+    for (int32_t c = 1; c < K; c++) sz[c] = -1;
+    cb[0] = -1;
+    for (int32_t c = 1; c < K; c++) {
+        int32_t root = uf_find(par, c);
+        if (sz[root] < 0) sz[root] = (int32_t)nb++;
+        cb[c] = sz[root];
+    }
+    free(par), free(sz);
+    *col_block = cb, *n_blocks = nb;
+    return 0;
+}
+
 int tsc_mtx2blocks(tsc_mtx_t *m)
 {
     int64_t N = m->n_rows, K = m->n_cols, nb = 0, r, i, b;
@@ -53,24 +105,8 @@ int tsc_mtx2blocks(tsc_mtx_t *m)
         || !(comp = malloc((size_t)K * sizeof(*comp)))
         || !(rblk = malloc((size_t)(N > 0 ? N : 1) * sizeof(*rblk))))
         goto nomem;
-    for (c = 0; c < K; c++) {
-        par[c] = c;
-        sz[c] = 1;
-        comp[c] = -1;
-    }
-    /* join the loci of every row */
-    for (r = 0; r < N; r++) {
-        int32_t root = -1;
-        for (i = m->indptr[r]; i < m->indptr[r + 1]; i++) {
-            c = m->indices[i];
-            if (c <= 0 || c >= K) {
-                if (c == 0) continue;
-                tsc_error("row %lld: column %d out of range", (long long)r, (int)c);
-                goto fail;
-            }
-            root = root < 0 ? uf_find(par, c) : uf_union(par, sz, root, uf_find(par, c));
-        }
-    }
+    for (c = 0; c < K; c++) comp[c] = -1;
+    if (join_loci(m, par, sz) < 0) goto fail;
     /* number the blocks by their smallest row; rows without a locus stand alone */
     for (r = 0; r < N; r++) {
         int32_t first = 0;
@@ -175,69 +211,68 @@ void tsc_blocks_summary_free(tsc_blocks_summary_t *s)
     s->n_top = 0;
 }
 
-int tsc_blocks_check(const tsc_mtx_t *m)
+int tsc_blocks_check(const tsc_mtx_t *m, int32_t **col_block)
 {
     int64_t N = m->n_rows, K = m->n_cols, B = m->n_blocks, b, j, r;
-    int64_t *rblk = NULL, *cblk = NULL;
-    int ret = -1;
-    if (B < 0 || !m->brpt || !m->bcpt || m->brpt[0] != 0 || m->bcpt[0] != 0
-        || m->brpt[B] != N || m->bcpt[B] != K - 1) {
-        tsc_error("block pointers do not cover the %lld rows and %lld loci", (long long)N,
-                  (long long)(K - 1));
+    int64_t *rblk = NULL;
+    int32_t *cblk = NULL;
+    if (B < 0 || B > INT32_MAX || !m->brpt || !m->bcpt || (N > 0 && !m->brow) || (K > 1 && !m->bcol)
+        || m->brpt[0] != 0 || m->bcpt[0] != 0 || m->brpt[B] != N || m->bcpt[B] != K - 1) {
+        tsc_error("inconsistent BLOCKS stream: the block pointers do not cover the %lld rows and %lld loci",
+                  (long long)N, (long long)(K - 1));
         return -1;
     }
     if (!(rblk = malloc((size_t)(N > 0 ? N : 1) * sizeof(*rblk)))
         || !(cblk = malloc((size_t)(K > 0 ? K : 1) * sizeof(*cblk)))) {
         tsc_error("out of memory");
-        goto out;
+        goto fail;
     }
     for (r = 0; r < N; r++) rblk[r] = -1;
     for (j = 0; j < K; j++) cblk[j] = -1;
     for (b = 0; b < B; b++) {
         if (m->brpt[b + 1] < m->brpt[b] || m->bcpt[b + 1] < m->bcpt[b]) {
-            tsc_error("block %lld: pointers decrease", (long long)b);
-            goto out;
-        }
-        if (m->brpt[b + 1] == m->brpt[b] && m->bcpt[b + 1] == m->bcpt[b]) {
-            tsc_error("block %lld is empty", (long long)b);
-            goto out;
+            tsc_error("inconsistent BLOCKS stream: block %lld: pointers decrease", (long long)b);
+            goto fail;
         }
         for (j = m->brpt[b]; j < m->brpt[b + 1]; j++) {
             r = m->brow[j];
             if (r < 0 || r >= N || rblk[r] >= 0 || (j > m->brpt[b] && r <= m->brow[j - 1])) {
-                tsc_error("block %lld: row %lld is out of range, repeated or out of order",
+                tsc_error("inconsistent BLOCKS stream: block %lld: row %lld is out of range, repeated or out of order",
                           (long long)b, (long long)r);
-                goto out;
+                goto fail;
             }
             rblk[r] = b;
         }
         for (j = m->bcpt[b]; j < m->bcpt[b + 1]; j++) {
             int32_t c = m->bcol[j];
             if (c < 1 || c >= K || cblk[c] >= 0 || (j > m->bcpt[b] && c <= m->bcol[j - 1])) {
-                tsc_error("block %lld: column %d is column 0, out of range, repeated or out of order",
+                tsc_error("inconsistent BLOCKS stream: block %lld: column %d is column 0, out of range, repeated or out of order",
                           (long long)b, (int)c);
-                goto out;
+                goto fail;
             }
-            cblk[c] = b;
+            cblk[c] = (int32_t)b;
         }
     }
     for (r = 0; r < N; r++) {
         for (j = m->indptr[r]; j < m->indptr[r + 1]; j++) {
             int32_t c = m->indices[j];
             if (c < 0 || c >= K) {
-                tsc_error("row %lld: column %d out of range", (long long)r, (int)c);
-                goto out;
+                tsc_error("inconsistent BLOCKS stream: row %lld: column %d out of range", (long long)r, (int)c);
+                goto fail;
             }
             if (c != 0 && cblk[c] != rblk[r]) {
-                tsc_error("row %lld (block %lld) has a cell in column %d of block %lld",
+                tsc_error("inconsistent BLOCKS stream: row %lld (block %lld) has a cell in column %d of block %lld",
                           (long long)r, (long long)rblk[r], (int)c, (long long)cblk[c]);
-                goto out;
+                goto fail;
             }
         }
     }
-    ret = 0;
-out:
+    free(rblk);
+    if (col_block) *col_block = cblk;
+    else free(cblk);
+    return 0;
+fail:
     free(rblk);
     free(cblk);
-    return ret;
+    return -1;
 }

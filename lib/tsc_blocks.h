@@ -40,8 +40,15 @@ typedef struct {
 int tsc_blocks_summary(const tsc_mtx_t *m, int n_top, tsc_blocks_summary_t *s) TSC_RESULT_USED;
 void tsc_blocks_summary_free(tsc_blocks_summary_t *s);
 
-/** Check that M's blocks partition its rows and columns 1..K-1 and that no cell joins two
- * blocks (a BLOCKS stream from elsewhere, e.g. edited text). 0 if consistent, -1 (logged). */
-int tsc_blocks_check(const tsc_mtx_t *m);
+/** Check that M's blocks partition its rows and columns 1..K-1, ascending within a block, and
+ * that no cell joins two blocks (a BLOCKS stream from elsewhere, e.g. edited text). If COL_BLOCK
+ * is not NULL, *COL_BLOCK gets each column's block (K entries, [0] = -1; caller frees).
+ * 0 if consistent, -1 (logged: what is inconsistent). */
+int tsc_blocks_check(const tsc_mtx_t *m, int32_t **col_block) TSC_RESULT_USED;
+
+/** The blocks of M's loci without storing them (M need not have BLOCKS sections): *COL_BLOCK[j]
+ * for j in [1, K) is the block of locus j in [0, *N_BLOCKS), numbered in order of each block's
+ * smallest locus; *COL_BLOCK[0] = -1. Caller frees *COL_BLOCK. 0 or -1 (logged). */
+int tsc_blocks_cols(const tsc_mtx_t *m, int32_t **col_block, int64_t *n_blocks) TSC_RESULT_USED;
 
 #endif

@@ -1,5 +1,5 @@
 /* tsc_em.c -- Telescope's EM: options, the model (spec §7.1), the M-step, the iteration loop
- * shared by all backends (§7.5), block structure, and the backend dispatch.
+ * shared by all backends (§7.5), and the backend dispatch.
  * Part of tsc (Telescope in C). MIT licence. */
 #include <stdlib.h>
 #include <string.h>
@@ -152,8 +152,8 @@ int tsc_em_model_init(tsc_em_model_t *md, const tsc_mtx_t *m, const tsc_em_opt_t
         if (wi > W) W = wi;
     }
     md->W = W;
-    md->total_wt = tsc_pw_sum_par(md->w, N, nt);
-    md->ambig_wt = tsc_pw_sum_par(wy, N, nt);
+    md->total_wt = tsc_np_sum_par(md->w, N, nt);
+    md->ambig_wt = tsc_np_sum_par(wy, N, nt);
     free(wy);
     /* U_j: sequential over unique rows in ascending row order */
     for (i = 0; i < N; ++i)
@@ -188,7 +188,7 @@ int tsc_em_lnl_cpu(const tsc_em_model_t *md, const double *pi_z, const double *t
 {
     int64_t N = md->n_rows, L = md->max_row_len > 0 ? md->max_row_len : 1, i;
     int nt = md->n_threads, own = !lrow;
-    double *scr = malloc((size_t)nt * 2 * L * sizeof(double));
+    double *scr = malloc((size_t)nt * 3 * L * sizeof(double));
     if (own) lrow = malloc((N > 0 ? N : 1) * sizeof(double));
     if (!scr || !lrow) {
         free(scr);
@@ -198,7 +198,7 @@ int tsc_em_lnl_cpu(const tsc_em_model_t *md, const double *pi_z, const double *t
     }
 #pragma omp parallel num_threads(nt)
     {
-        double *n = scr + (int64_t)omp_get_thread_num() * 2 * L, *q = n + L;
+        double *n = scr + (int64_t)omp_get_thread_num() * 3 * L, *q = n + L, *nz = q + L;
 #pragma omp for schedule(static, 4096)
         for (i = 0; i < N; ++i) {
             int64_t b = md->indptr[i], len = md->indptr[i + 1] - b, k;
@@ -208,7 +208,7 @@ int tsc_em_lnl_cpu(const tsc_em_model_t *md, const double *pi_z, const double *t
                 q[k] = md->q ? md->q[b + k] : tsc_em_q(md->score[b + k], md->inv_smax);
                 n[k] = len > 1 ? q[k] * (pi_z[ix[k]] * theta_z[ix[k]]) : q[k] * pi_z[ix[k]];
             }
-            s = tsc_pw_rowsum(n, len);
+            s = tsc_pw_rowsum_nz(n, len, nz);
             rr = s != 0.0 ? 1.0 / s : 0.0;
             for (k = 0; k < len; ++k) {
                 double zk = n[k] * rr;
@@ -218,7 +218,7 @@ int tsc_em_lnl_cpu(const tsc_em_model_t *md, const double *pi_z, const double *t
             lrow[i] = acc;
         }
     }
-    *lnl = tsc_pw_sum_par(lrow, N, nt);
+    *lnl = tsc_np_sum_par(lrow, N, nt);
     free(scr);
     if (own) free(lrow);
     return 0;
@@ -265,7 +265,7 @@ int tsc_em_iterate(const tsc_em_model_t *md, const tsc_em_opt_t *opt, const tsc_
             memcpy(res->theta_init, th2, K * sizeof(double));
         }
         for (j = 0; j < K; ++j) d[j] = fabs(pi2[j] - pi[j]);
-        diff = tsc_pw_sum(d, K);
+        diff = tsc_np_sum(d, K);
         if (opt->use_likelihood) {
             if (ops->lnl(ops->ctx, pi, th, pi2, th2, NULL, &lnl) < 0) goto fail;
             if (opt->log_iterations) tsc_info("Iteration %d, lnl= %.5e, diff=%.5g", t, lnl, diff);
@@ -295,97 +295,6 @@ int tsc_em_iterate(const tsc_em_model_t *md, const tsc_em_opt_t *opt, const tsc_
 fail:
     free(buf);
     tsc_em_result_free(res);
-    return -1;
-}
-
-/* ---- block structure ---- */
-
-static int32_t uf_find(int32_t *p, int32_t x)
-{
-    while (p[x] != x) p[x] = p[p[x]], x = p[x];
-    return x;
-}
-
-int tsc_em_col_blocks(const tsc_mtx_t *m, int32_t **col_block, int64_t *n_blocks)
-{
-    int64_t K = m->n_cols, i, j, nb = 0;
-    int32_t *p = malloc(K * sizeof(int32_t)), *cb = malloc(K * sizeof(int32_t));
-    if (!p || !cb) {
-        free(p), free(cb);
-        tsc_error("out of memory for the block structure (%lld columns)", (long long)K);
-        return -1;
-    }
-    for (j = 0; j < K; ++j) p[j] = (int32_t)j;
-    for (i = 0; i < m->n_rows; ++i) {
-        int64_t b = m->indptr[i], e = m->indptr[i + 1], k;
-        if (b < e && m->indices[b] == 0) ++b;
-        if (b >= e) continue;
-        int32_t r0 = uf_find(p, m->indices[b]);
-        for (k = b + 1; k < e; ++k) {
-            int32_t r = uf_find(p, m->indices[k]);
-            if (r == r0) continue;
-            if (r < r0) p[r0] = r, r0 = r; /* the smaller index is the root: deterministic */
-            else p[r] = r0;
-        }
-    }
-    cb[0] = -1;
-    for (j = 1; j < K; ++j) {
-        int32_t r = uf_find(p, (int32_t)j);
-        cb[j] = r == j ? (int32_t)nb++ : cb[r]; /* roots are the smallest index of their set */
-    }
-    free(p);
-    *col_block = cb, *n_blocks = nb;
-    return 0;
-}
-
-int tsc_em_check_blocks(const tsc_mtx_t *m, int32_t **col_block, int64_t *n_blocks)
-{
-    int64_t N = m->n_rows, K = m->n_cols, B = m->n_blocks, b, k, i;
-    int32_t *cb = NULL, *rb = NULL;
-    const char *why = NULL;
-    if (B < 0 || !m->brpt || !m->brow || !m->bcpt || (K > 1 && !m->bcol)) { why = "missing sections"; goto bad; }
-    if (m->brpt[0] != 0 || m->brpt[B] != N || m->bcpt[0] != 0 || m->bcpt[B] != K - 1) {
-        why = "block pointers do not cover all rows and columns";
-        goto bad;
-    }
-    cb = malloc(K * sizeof(int32_t));
-    rb = malloc((N > 0 ? N : 1) * sizeof(int32_t));
-    if (!cb || !rb) {
-        free(cb), free(rb);
-        tsc_error("out of memory for the block structure");
-        return -1;
-    }
-    for (k = 0; k < K; ++k) cb[k] = -1;
-    for (i = 0; i < N; ++i) rb[i] = -1;
-    for (b = 0; b < B; ++b) {
-        if (m->bcpt[b + 1] < m->bcpt[b] || m->brpt[b + 1] < m->brpt[b]) { why = "block pointers decrease"; goto bad; }
-        for (k = m->bcpt[b]; k < m->bcpt[b + 1]; ++k) {
-            int32_t j = m->bcol[k];
-            if (j < 1 || j >= K || cb[j] >= 0) { why = "block columns are not a permutation of columns 1..K-1"; goto bad; }
-            if (k > m->bcpt[b] && j <= m->bcol[k - 1]) { why = "block columns not ascending"; goto bad; }
-            cb[j] = (int32_t)b;
-        }
-        for (k = m->brpt[b]; k < m->brpt[b + 1]; ++k) {
-            int64_t r = m->brow[k];
-            if (r < 0 || r >= N || rb[r] >= 0) { why = "block rows are not a permutation of the rows"; goto bad; }
-            if (k > m->brpt[b] && r <= m->brow[k - 1]) { why = "block rows not ascending"; goto bad; }
-            rb[r] = (int32_t)b;
-        }
-    }
-    for (i = 0; i < N; ++i)
-        for (k = m->indptr[i]; k < m->indptr[i + 1]; ++k)
-            if (m->indices[k] != 0 && cb[m->indices[k]] != rb[i]) {
-                tsc_error("inconsistent BLOCKS stream: row %lld (block %d) has a cell in column %d (block %d)",
-                          (long long)i, rb[i], m->indices[k], cb[m->indices[k]]);
-                free(cb), free(rb);
-                return -1;
-            }
-    free(rb);
-    *col_block = cb, *n_blocks = B;
-    return 0;
-bad:
-    tsc_error("inconsistent BLOCKS stream: %s", why);
-    free(cb), free(rb);
     return -1;
 }
 

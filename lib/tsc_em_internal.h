@@ -83,14 +83,4 @@ typedef struct {
 int tsc_em_iterate(const tsc_em_model_t *md, const tsc_em_opt_t *opt, const tsc_em_ops_t *ops,
                    tsc_em_result_t *res) TSC_RESULT_USED;
 
-/** Build the block structure of M without the shared column 0 (connected components of the
- * row-column graph, union-find): *COL_BLOCK[j] for j in [1, K) gets a block id in
- * [0, *N_BLOCKS), *COL_BLOCK[0] = -1. Caller frees *COL_BLOCK. 0 or -1 (OOM, logged). */
-int tsc_em_col_blocks(const tsc_mtx_t *m, int32_t **col_block, int64_t *n_blocks) TSC_RESULT_USED;
-
-/** Check M's BLOCKS sections against its cells: BROW and BCOL are permutations, ascending
- * within a block, and every cell of a row lies in a column of the row's block (or column 0).
- * Fills *COL_BLOCK as tsc_em_col_blocks() does. 0 or -1 (logged: what is inconsistent). */
-int tsc_em_check_blocks(const tsc_mtx_t *m, int32_t **col_block, int64_t *n_blocks) TSC_RESULT_USED;
-
 #endif

@@ -20,6 +20,7 @@
 #include <math.h>
 #include <omp.h>
 #include "tsc_em_internal.h"
+#include "tsc_blocks.h"
 #include "tsc_util.h"
 
 #define EM_GRAIN 32768        /* target cells per work item */
@@ -68,7 +69,7 @@ typedef struct {
     int32_t *ucol;
     double *uq;
     double *lrow;             /* N: lnl row totals (0 for empty rows) */
-    double *scr;              /* nt * max_row_len scratch */
+    double *scr;              /* nt * 2 * max_row_len scratch */
 } omp_ctx_t;
 
 static void ctx_free(omp_ctx_t *c)
@@ -102,8 +103,9 @@ static int ctx_build(omp_ctx_t *c, const tsc_mtx_t *m, tsc_em_model_t *md, const
 
     memset(c, 0, sizeof(*c));
     c->md = md, c->nt = nt, c->K = K;
-    if ((m->n_blocks > 0 ? tsc_em_check_blocks(m, &col_block, &nb) : tsc_em_col_blocks(m, &col_block, &nb)) < 0)
+    if (m->n_blocks > 0 ? tsc_blocks_check(m, &col_block) : tsc_blocks_cols(m, &col_block, &nb))
         return -1;
+    if (m->n_blocks > 0) nb = m->n_blocks;
     if (nb > INT32_MAX) {
         free(col_block);
         tsc_error("more than %d blocks: not supported", INT32_MAX);
@@ -219,7 +221,7 @@ static int ctx_build(omp_ctx_t *c, const tsc_mtx_t *m, tsc_em_model_t *md, const
     c->ucol = xmalloc(c->n_u, sizeof(int32_t), &fail);
     c->uq = xmalloc(c->n_u, sizeof(double), &fail);
     c->lrow = calloc(N > 0 ? N : 1, sizeof(double));
-    c->scr = xmalloc((int64_t)nt * (md->max_row_len > 0 ? md->max_row_len : 1), sizeof(double), &fail);
+    c->scr = xmalloc((int64_t)nt * 2 * (md->max_row_len > 0 ? md->max_row_len : 1), sizeof(double), &fail);
     if (fail || !c->lrow) goto oom;
     for (i = 0, k = 0; i < N; ++i)
         if (ip[i + 1] - ip[i] == 1) c->urow[k] = i, c->ucol[k] = ix[ip[i]], c->uq[k] = md->q[ip[i]], ++k;
@@ -299,18 +301,23 @@ fail:
 
 /* ---- one row ---- */
 
-/* n_k = Q_k * p(code_k) (column 0, if present, is cell 0); returns 1/(n_0 + PW(n_1..)), or 0
- * for a zero sum; *WMAX = max Q_k. LEN >= 1. */
+/* n_k = Q_k * p(code_k) (column 0, if present, is cell 0); returns 1/(row sum), or 0 for a zero
+ * sum; *WMAX = max Q_k. The row sum is scipy's over the product with its exact zeros dropped
+ * (tsc_pw_rowsum_nz). N has room for 2 * LEN doubles (the upper half is scratch). LEN >= 1. */
 static inline double row_e(const int32_t *code, const double *q, int64_t len, const double *pt,
                            double pt0, double *n, double *wmax)
 {
     double wm = q[0], s = 0.0;
+    int zero;
     n[0] = q[0] * (code[0] >= 0 ? pt[code[0]] : pt0);
+    zero = n[0] == 0.0;
     for (int64_t k = 1; k < len; ++k) {
         n[k] = q[k] * pt[code[k]];
+        zero |= n[k] == 0.0;
         wm = q[k] > wm ? q[k] : wm;
     }
-    if (len <= 8) { /* PW of fewer than 8 values: sequential from 0.0 */
+    if (zero) s = tsc_pw_rowsum_nz(n, len, n + len);
+    else if (len <= 8) { /* PW of fewer than 8 values: sequential from 0.0 */
         for (int64_t k = 1; k < len; ++k) s += n[k];
         s = n[0] + s;
     } else s = tsc_pw_rowsum(n, len);
@@ -362,7 +369,7 @@ static int omp_tstep(void *vc, const double *pi, const double *theta, double *t)
     memset(c->tslot, 0, c->n_slot * sizeof(double));
 #pragma omp parallel num_threads(c->nt)
     {
-        double *n = c->scr + (int64_t)omp_get_thread_num() * (c->md->max_row_len > 0 ? c->md->max_row_len : 1);
+        double *n = c->scr + (int64_t)omp_get_thread_num() * 2 * (c->md->max_row_len > 0 ? c->md->max_row_len : 1);
 #pragma omp for schedule(dynamic, 1)
         for (int64_t it = 0; it < c->n_it1; ++it) {
             const item1_t *a = &c->it1[it];
@@ -405,7 +412,7 @@ static int omp_lnl(void *vc, const double *pi_z, const double *theta_z, const do
     slot_pt(c, pi, theta, c->pt2);
 #pragma omp parallel num_threads(c->nt)
     {
-        double *n = c->scr + (int64_t)omp_get_thread_num() * (md->max_row_len > 0 ? md->max_row_len : 1);
+        double *n = c->scr + (int64_t)omp_get_thread_num() * 2 * (md->max_row_len > 0 ? md->max_row_len : 1);
         const double *ptz = c->pt, *ptl = c->pt2;
 #pragma omp for schedule(dynamic, 256) nowait
         for (int64_t r = 0; r < c->n_w; ++r) {
@@ -425,7 +432,7 @@ static int omp_lnl(void *vc, const double *pi_z, const double *theta_z, const do
             c->lrow[c->urow[u]] = acc;
         }
     }
-    *lnl = tsc_pw_sum_par(c->lrow, md->n_rows, c->nt);
+    *lnl = tsc_np_sum_par(c->lrow, md->n_rows, c->nt);
     return 0;
 }
 

@@ -9,7 +9,8 @@
  *          work-group staging tiles in local memory), read back as K values;
  *   lnl:   an E-step storing z (skipped when the last tstep already stored it for the same
  *          pi/theta), per-row log-likelihood terms, numpy pairwise leaves of the N terms on the
- *          device, the leaves combined on the host in numpy's order.
+ *          device, the leaves combined on the host in numpy's order (pairwise within each
+ *          block of 8,192 rows, the blocks added in order: tsc_np_sum()).
  * Matrix buffers stay on the device; per iteration only K-length vectors move (plus about N/100
  * leaf sums with --use_likelihood); z is read once, at the end. Every arithmetic step is the same
  * IEEE operation in the same order as on the CPU (FP_CONTRACT OFF, no atomics), so results are
@@ -50,8 +51,17 @@ static void pw_leaves(uint64_t off, uint64_t n, uint64_t *leaf, uint64_t *n_leaf
     pw_leaves(off + n2, n - n2, leaf, n_leaf);
 }
 
-/* Upper bound of the leaf count (every leaf but a lone top one holds more than 56 values). */
-static uint64_t pw_max_leaves(uint64_t n) { return n / 56 + 2; }
+/* Leaves of numpy's whole-vector sum of N values: the PW leaves of each TSC_NP_BUFSIZE block. */
+static void np_leaves(uint64_t n, uint64_t *leaf, uint64_t *n_leaf)
+{
+    if (n == 0) pw_leaves(0, 0, leaf, n_leaf); /* one empty leaf: the kernels still get a buffer */
+    for (uint64_t off = 0; off < n; off += TSC_NP_BUFSIZE)
+        pw_leaves(off, n - off < TSC_NP_BUFSIZE ? n - off : TSC_NP_BUFSIZE, leaf, n_leaf);
+}
+
+/* Upper bound of the leaf count (in each block, every leaf but a lone top one holds more than
+ * 56 values). */
+static uint64_t np_max_leaves(uint64_t n) { return n / 56 + 2 * (n / TSC_NP_BUFSIZE + 1); }
 
 /* The pairwise sum of N values from its leaf sums S (consumed from *K on). */
 static double pw_combine(uint64_t n, const double *s, uint64_t *k)
@@ -62,6 +72,17 @@ static double pw_combine(uint64_t n, const double *s, uint64_t *k)
     double a = pw_combine(n2, s, k);
     double b = pw_combine(n - n2, s, k);
     return a + b;
+}
+
+/* numpy's whole-vector sum of N values from the leaf sums S of np_leaves(): 0.0 + the blocks'
+ * pairwise sums, in order. */
+static double np_combine(uint64_t n, const double *s)
+{
+    uint64_t k = 0;
+    double res = 0.0;
+    for (uint64_t off = 0; off < n; off += TSC_NP_BUFSIZE)
+        res += pw_combine(n - off < TSC_NP_BUFSIZE ? n - off : TSC_NP_BUFSIZE, s, &k);
+    return res;
 }
 
 /*** Device state ***/
@@ -242,8 +263,7 @@ static int clem_lnl(clem_t *c, double *lnl)
                                       0, NULL, NULL),
                   "clEnqueueReadBuffer(lnl leaves)") < 0)
         return -1;
-    uint64_t k = 0;
-    *lnl = pw_combine(c->n_rows, c->leafsum_h, &k);
+    *lnl = np_combine(c->n_rows, c->leafsum_h);
     return 0;
 }
 
@@ -338,9 +358,9 @@ static int clem_upload(clem_t *c, const tsc_mtx_t *m, tsc_em_model_t *md, int id
         goto out;
 
     /* Pairwise leaves of the N row terms */
-    if (!(leaf = malloc((pw_max_leaves(n) + 1) * sizeof(uint64_t)))) goto oom;
+    if (!(leaf = malloc((np_max_leaves(n) + 1) * sizeof(uint64_t)))) goto oom;
     c->n_leaves = 0;
-    pw_leaves(0, n, leaf, &c->n_leaves);
+    np_leaves(n, leaf, &c->n_leaves);
     leaf[c->n_leaves] = n;
     if (!(c->leaf = clem_buf(c, RO, (c->n_leaves + 1) * 8, leaf, "leaves"))) goto out;
     if (!(c->leafsum_h = malloc(c->n_leaves * sizeof(double))) || !(c->f_amb_h = malloc(k * sizeof(double)))) goto oom;
@@ -366,7 +386,7 @@ static void clem_footprint(uint64_t n, uint64_t k, uint64_t nnz, int idx64, uint
     uint64_t isz = idx64 ? 8 : 4;
     uint64_t b[] = {(n + 1) * isz, nnz * 4, nnz * 8 /* Q */, n * 8, 2 * k * 8, nnz * isz /* cscpos */,
                     nnz * 8 /* zw, at most */, nnz * 8 /* z */, (k + 1) * isz, 2 * k * 4, k * 8, n * 8,
-                    2 * pw_max_leaves(n) * 8, (nnz / (CLEM_PW_BLOCK + 2) + 1) * 8 /* long rows */};
+                    2 * np_max_leaves(n) * 8, (nnz / (CLEM_PW_BLOCK + 2) + 1) * 8 /* long rows */};
     *total = *largest = 0;
     for (size_t i = 0; i < sizeof(b) / sizeof(b[0]); i++) {
         *total += b[i];

@@ -314,9 +314,6 @@ void tsc_fetch_close(tsc_fetch_t *f)
     free(f);
 }
 
-int tsc_fetch_order(const tsc_fetch_t *f) { return f->order; }
-const tsc_frag_counts_t *tsc_fetch_counts(const tsc_fetch_t *f) { return &f->cnt; }
-
 /* ---------------------------------------------------------------- header and run info */
 
 int tsc_fetch_header(const tsc_fetch_t *f, tsc_hdr_t *h)

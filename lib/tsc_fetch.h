@@ -51,9 +51,6 @@ int tsc_fetch_run(tsc_fetch_t *f, tsc_hitw_t *hw) TSC_RESULT_USED;
  * single_mapped, unmapped, unique, ambig, _min_as, _max_as (when something mapped), and the
  * _prefilter* keys with --prefilter. 0 or -1. */
 int tsc_fetch_runinfo(const tsc_fetch_t *f, tsc_hdr_t *h) TSC_RESULT_USED;
-const tsc_frag_counts_t *tsc_fetch_counts(const tsc_fetch_t *f);
-/** The input order used (TSC_ORDER_NAME or TSC_ORDER_COORD). */
-int tsc_fetch_order(const tsc_fetch_t *f);
 void tsc_fetch_close(tsc_fetch_t *f); /* NULL is a no-op */
 
 /* ---- bundles of a name-collated file (reusable, e.g. by tsc-tag) ---- */

@@ -10,7 +10,7 @@ struct tsc_hitw_t {
     tsc_wstream_t *w;
     uint8_t *buf;
     size_t n, m;
-    int64_t last_frag, count;
+    int64_t last_frag;
 };
 
 struct tsc_hitr_t {
@@ -58,11 +58,9 @@ int tsc_hitw_add(tsc_hitw_t *hw, const tsc_hit_t *h)
         tsc_put_uvar(hw->buf, &hw->n, (uint64_t)(uint32_t)h->map[i].alnlen);
     }
     hw->last_frag = h->frag;
-    hw->count++;
     return hw->n >= CHUNK ? hitw_flush(hw) : 0;
 }
 
-int64_t tsc_hitw_count(const tsc_hitw_t *hw) { return hw->count; }
 
 int tsc_hitw_close(tsc_hitw_t *hw)
 {

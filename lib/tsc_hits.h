@@ -43,8 +43,6 @@ tsc_hitw_t *tsc_hitw_init(tsc_wstream_t *w);
 int tsc_hitw_add(tsc_hitw_t *hw, const tsc_hit_t *h) TSC_RESULT_USED;
 /** Flush buffered records and free HW. 0 or -1. */
 int tsc_hitw_close(tsc_hitw_t *hw) TSC_RESULT_USED;
-/** Records written so far. */
-int64_t tsc_hitw_count(const tsc_hitw_t *hw);
 
 /** Record reader on R (owned by the caller). NULL on OOM. */
 tsc_hitr_t *tsc_hitr_init(tsc_rstream_t *r);

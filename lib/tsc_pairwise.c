@@ -1,5 +1,6 @@
 /* tsc_pairwise.c -- numpy's pairwise summation, bit for bit (telescope-spec.md §12).
  * Part of tsc (Telescope in C). MIT licence. */
+#include <stdlib.h>
 #include "tsc_pairwise.h"
 #include "tsc_em_internal.h" /* FP contraction off */
 
@@ -27,44 +28,25 @@ double tsc_pw_sum(const double *a, int64_t n)
     }
 }
 
-/* Leaves of the recursion tree down to DEPTH levels (or to a size that recurses no more), in
- * order; then the same tree is folded over the leaf sums. */
-typedef struct {
-    const double *a;
-    int64_t n;
-} pw_leaf_t;
-
-static int64_t pw_split(const double *a, int64_t n, int depth, pw_leaf_t *leaf, int64_t k)
+double tsc_np_sum(const double *a, int64_t n)
 {
-    if (depth == 0 || n <= PW_BLOCKSIZE) {
-        leaf[k].a = a, leaf[k].n = n;
-        return k + 1;
-    } else {
-        int64_t n2 = n / 2;
-        n2 -= n2 % 8;
-        k = pw_split(a, n2, depth - 1, leaf, k);
-        return pw_split(a + n2, n - n2, depth - 1, leaf, k);
-    }
+    double res = 0.0;
+    for (int64_t b = 0; b < n; b += TSC_NP_BUFSIZE)
+        res += tsc_pw_sum(a + b, n - b < TSC_NP_BUFSIZE ? n - b : TSC_NP_BUFSIZE);
+    return res;
 }
 
-static double pw_fold(int64_t n, int depth, const double *leaf_sum, int64_t *k)
+double tsc_np_sum_par(const double *a, int64_t n, int n_threads)
 {
-    if (depth == 0 || n <= PW_BLOCKSIZE) return leaf_sum[(*k)++];
-    int64_t n2 = n / 2;
-    n2 -= n2 % 8;
-    double l = pw_fold(n2, depth - 1, leaf_sum, k);
-    double r = pw_fold(n - n2, depth - 1, leaf_sum, k);
-    return l + r;
-}
-
-double tsc_pw_sum_par(const double *a, int64_t n, int n_threads)
-{
-    enum { DEPTH = 6 }; /* up to 64 leaves */
-    if (n_threads <= 1 || n < (1 << 16)) return tsc_pw_sum(a, n);
-    pw_leaf_t leaf[1 << DEPTH];
-    double sum[1 << DEPTH];
-    int64_t nl = pw_split(a, n, DEPTH, leaf, 0), k = 0;
+    int64_t nb = n > 0 ? (n + TSC_NP_BUFSIZE - 1) / TSC_NP_BUFSIZE : 0;
+    double res = 0.0, *part;
+    if (n_threads <= 1 || nb < 4 || !(part = malloc(nb * sizeof(double)))) return tsc_np_sum(a, n);
 #pragma omp parallel for num_threads(n_threads) schedule(static)
-    for (int64_t i = 0; i < nl; ++i) sum[i] = tsc_pw_sum(leaf[i].a, leaf[i].n);
-    return pw_fold(n, DEPTH, sum, &k);
+    for (int64_t b = 0; b < nb; ++b) {
+        int64_t o = b * TSC_NP_BUFSIZE;
+        part[b] = tsc_pw_sum(a + o, n - o < TSC_NP_BUFSIZE ? n - o : TSC_NP_BUFSIZE);
+    }
+    for (int64_t b = 0; b < nb; ++b) res += part[b];
+    free(part);
+    return res;
 }

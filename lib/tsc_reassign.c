@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "tsc_reassign.h"
+#include "tsc_em.h"
+#include "tsc_pairwise.h"
 #include "tsc_util.h"
 
 static const char *const mode_names[TSC_RA_N_MODES] = {
@@ -119,49 +121,12 @@ int tsc_reassign_run_seed(const tsc_mtx_t *m, uint32_t *seed)
     return 0;
 }
 
-/* ==== numpy sums ==== */
-
-double tsc_np_pairwise_sum(const double *a, int64_t n)
-{
-    if (n < 8) {
-        double res = 0.0;
-        int64_t i;
-        for (i = 0; i < n; i++) res += a[i];
-        return res;
-    } else if (n <= 128) {
-        double r[8], res;
-        int64_t i;
-        for (i = 0; i < 8; i++) r[i] = a[i];
-        for (i = 8; i < n - (n % 8); i += 8) {
-            r[0] += a[i + 0]; r[1] += a[i + 1]; r[2] += a[i + 2]; r[3] += a[i + 3];
-            r[4] += a[i + 4]; r[5] += a[i + 5]; r[6] += a[i + 6]; r[7] += a[i + 7];
-        }
-        res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
-        for (; i < n; i++) res += a[i];
-        return res;
-    } else {
-        int64_t n2 = n / 2;
-        n2 -= n2 % 8;
-        return tsc_np_pairwise_sum(a, n2) + tsc_np_pairwise_sum(a + n2, n - n2);
-    }
-}
-
-double tsc_np_rowsum(const double *a, int64_t n)
-{
-    return n > 0 ? a[0] + tsc_np_pairwise_sum(a + 1, n - 1) : 0.0;
-}
-
-double tsc_reassign_q(uint32_t raw, double inv_smax)
-{
-    return expm1(((double)raw * inv_smax) * 100.0);
-}
-
 /* ==== one row ==== */
 
 /* x * (1/sum) over the row, 0 for a zero sum (spec §7.2) */
 static void normalise_row(double *r, int64_t n)
 {
-    double s = tsc_np_rowsum(r, n), rec;
+    double s = tsc_pw_rowsum(r, n), rec;
     int64_t k;
     if (s == 0.0) {
         for (k = 0; k < n; k++) r[k] = 0.0;
@@ -242,7 +207,7 @@ uint32_t tsc_reassign_smax(const tsc_mtx_t *m)
 void tsc_reassign_initial_row(const tsc_mtx_t *m, int64_t i, double inv_smax, double *v)
 {
     int64_t s = m->indptr[i], n = m->indptr[i + 1] - s, k;
-    for (k = 0; k < n; k++) v[k] = tsc_reassign_q(m->score[s + k], inv_smax);
+    for (k = 0; k < n; k++) v[k] = tsc_em_q(m->score[s + k], inv_smax);
     normalise_row(v, n);
 }
 

@@ -56,14 +56,6 @@ uint32_t tsc_reassign_seed(int64_t total_fragments, int64_t n_rows, int64_t n_co
  * 0, or -1 (logged) when total_fragments is missing or invalid, or M has no rows. */
 int tsc_reassign_run_seed(const tsc_mtx_t *m, uint32_t *seed) TSC_RESULT_USED;
 
-/* ---- numerics shared with the report ---- */
-/** numpy's pairwise sum of A[0..n) (float64, contiguous): what np.add.reduce uses inside. */
-double tsc_np_pairwise_sum(const double *a, int64_t n);
-/** numpy's row sum as scipy computes it (np.add.reduceat): a[0] + pairwise(a[1..n)); 0 if n==0. */
-double tsc_np_rowsum(const double *a, int64_t n);
-/** Q = expm1((raw * (1/Smax)) * 100) (spec §7.1; same formula as tsc_em_q). */
-double tsc_reassign_q(uint32_t raw, double inv_smax);
-
 /* ---- reassignment ---- */
 /** Reassign one row. V: the row's N values (ascending column). R (out): N values.
  * RNG: used only by choose when the best set has more than one cell (may be NULL otherwise:

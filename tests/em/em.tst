@@ -31,7 +31,7 @@ N input_is_a_HITS_stream tsc-view -b hits.txt | tsc-em
 N truncated tsc-view -b tiny.txt | head -c 300 | tsc-em
 N raw_score_0 sed '/^=SCOR/,/^=END/s/^7$/0/' tiny.txt | tsc-view -b | tsc-em
 N inconsistent_BLOCKS_stream:_row_4 sed '/^=BROW/,/^=BCPT/{s/^5$/X/;s/^4$/5/;s/^X$/4/}' tiny-blocks.txt | tsc-view -b | tsc-em
-N block_columns_not_ascending sed '/^=BCPT/,/^=BCOL/s/^2$/1/' tiny-blocks.txt | tsc-view -b | tsc-em
+N repeated_or_out_of_order sed '/^=BCPT/,/^=BCOL/s/^2$/1/' tiny-blocks.txt | tsc-view -b | tsc-em
 N write_failed tsc-view -b tiny.txt | tsc-em -q -o /dev/full
 # backends: OpenCL (PoCL here) gives the same FIT; with no OpenCL platform, one warning and OpenMP
 P tiny.fit.txt tsc-view -b tiny.txt | tsc-em -q --backend opencl | tsc-view | grep -v '^@prov' | sed 's/^@info	_em_backend	opencl$/@info	_em_backend	openmp/'

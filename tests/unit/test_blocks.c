@@ -103,7 +103,7 @@ static void test_known(void)
         for (i = 0; i < 10; i++) CHECK_INT(m->brow[i], brow[i]);
         for (i = 0; i < 8; i++) CHECK_INT(m->bcol[i], bcol[i]);
     }
-    CHECK(tsc_blocks_check(m) == 0);
+    CHECK(tsc_blocks_check(m, NULL) == 0);
     check_restore(m);
     /* the matrix itself is untouched */
     CHECK_INT(m->nnz, 15);
@@ -126,14 +126,14 @@ static void test_known(void)
     /* recomputing replaces the blocks with the same ones */
     CHECK(tsc_mtx2blocks(m) == 0);
     CHECK_INT(m->n_blocks, 6);
-    CHECK(tsc_blocks_check(m) == 0);
+    CHECK(tsc_blocks_check(m, NULL) == 0);
     /* a corrupted partition is caught */
     fprintf(stderr, "(error messages expected below)\n");
     m->brow[1] = 1; /* row 1 in two blocks */
-    CHECK(tsc_blocks_check(m) < 0);
+    CHECK(tsc_blocks_check(m, NULL) < 0);
     m->brow[1] = 2;
     m->bcol[2] = 6; m->bcol[4] = 4; /* L4 and L6 swapped between blocks: cells cross */
-    CHECK(tsc_blocks_check(m) < 0);
+    CHECK(tsc_blocks_check(m, NULL) < 0);
     tsc_mtx_destroy(m);
 }
 
@@ -147,19 +147,19 @@ static void test_edge(void)
     CHECK_INT(m->n_blocks, 0);
     CHECK_INT(m->brpt[0], 0);
     CHECK_INT(m->bcpt[0], 0);
-    CHECK(tsc_blocks_check(m) == 0);
+    CHECK(tsc_blocks_check(m, NULL) == 0);
     tsc_mtx_destroy(m);
     m = make_mtx(0, 3, none); /* no rows, two loci: two blocks without rows */
     CHECK(tsc_mtx2blocks(m) == 0);
     CHECK_INT(m->n_blocks, 2);
-    CHECK(tsc_blocks_check(m) == 0);
+    CHECK(tsc_blocks_check(m, NULL) == 0);
     tsc_mtx_destroy(m);
     m = make_mtx(1, 1, only0); /* one row that touches only column 0 */
     CHECK(tsc_mtx2blocks(m) == 0);
     CHECK_INT(m->n_blocks, 1);
     CHECK_INT(m->brpt[1], 1);
     CHECK_INT(m->bcpt[1], 0);
-    CHECK(tsc_blocks_check(m) == 0);
+    CHECK(tsc_blocks_check(m, NULL) == 0);
     tsc_mtx_destroy(m);
 }
 
@@ -191,7 +191,7 @@ static void test_random(void)
         }
         m = make_mtx(N, K, (const int *const *)rows);
         CHECK(tsc_mtx2blocks(m) == 0);
-        CHECK(tsc_blocks_check(m) == 0);
+        CHECK(tsc_blocks_check(m, NULL) == 0);
         check_restore(m);
         /* order: first rows of blocks ascending; connectivity by BFS over shared loci */
         {

@@ -173,6 +173,14 @@ static double ref_pw(const double *a, int64_t n)
     return ref_pw(a, n2) + ref_pw(a + n2, n - n2);
 }
 
+/* np.sum of a whole vector: 0.0 + PW of each block of 8,192, in order */
+static double ref_np(const double *a, int64_t n)
+{
+    double r = 0.0;
+    for (int64_t b = 0; b < n; b += 8192) r += ref_pw(a + b, n - b < 8192 ? n - b : 8192);
+    return r;
+}
+
 static void ref_estep(const tsc_mtx_t *m, const double *q, const double *pi, const double *th, double *z)
 {
     double nb[4096];
@@ -182,7 +190,11 @@ static void ref_estep(const tsc_mtx_t *m, const double *q, const double *pi, con
             int32_t j = m->indices[k];
             nb[k - b] = y ? q[k] * (pi[j] * th[j]) : q[k] * pi[j];
         }
-        double s = e > b ? nb[0] + ref_pw(nb + 1, e - b - 1) : 0.0, r = s != 0 ? 1.0 / s : 0.0;
+        /* scipy's multiply drops exact zeros: the row sum runs over the nonzero products only */
+        double nzv[4096];
+        int64_t m0 = 0;
+        for (int64_t k = 0; k < e - b; ++k) if (nb[k] != 0.0) nzv[m0++] = nb[k];
+        double s = m0 > 0 ? nzv[0] + ref_pw(nzv + 1, m0 - 1) : 0.0, r = s != 0 ? 1.0 / s : 0.0;
         for (int64_t k = b; k < e; ++k) z[k] = nb[k - b] * r;
     }
 }
@@ -199,7 +211,7 @@ static double ref_lnl(const tsc_mtx_t *m, const double *q, const double *z, cons
         }
         tot[i] = acc;
     }
-    double l = ref_pw(tot, m->n_rows);
+    double l = ref_np(tot, m->n_rows);
     free(tot);
     return l;
 }
@@ -221,7 +233,7 @@ static void ref_em(const tsc_mtx_t *m, const tsc_em_opt_t *o, tsc_em_result_t *r
         wy[i] = m->indptr[i + 1] - m->indptr[i] > 1 ? w[i] : 0.0;
         if (m->indptr[i + 1] - m->indptr[i] == 1) U[m->indices[m->indptr[i]]] += q[m->indptr[i]];
     }
-    double total = ref_pw(w, N), ambig = ref_pw(wy, N), Ppi = o->pi_prior * W, Pth = o->theta_prior * W;
+    double total = ref_np(w, N), ambig = ref_np(wy, N), Ppi = o->pi_prior * W, Pth = o->theta_prior * W;
     for (j = 0; j < K; ++j) pi[j] = th[j] = 1.0 / K;
     res->pi_init = malloc(K * sizeof(double)), res->theta_init = malloc(K * sizeof(double));
     int t = 0, conv = 0;
@@ -239,7 +251,7 @@ static void ref_em(const tsc_mtx_t *m, const tsc_em_opt_t *o, tsc_em_result_t *r
         ++t;
         if (t == 1) memcpy(res->pi_init, pi2, K * 8), memcpy(res->theta_init, th2, K * 8);
         for (j = 0; j < K; ++j) d[j] = fabs(pi2[j] - pi[j]);
-        double diff = ref_pw(d, K);
+        double diff = ref_np(d, K);
         if (o->use_likelihood) {
             l = ref_lnl(m, q, z, pi2, th2);
             conv = fabs(l - lprev) < o->epsilon, lprev = l;
@@ -282,14 +294,23 @@ static void test_pairwise(void)
         a[i] = (double)(x >> 11) * 0x1p-53 * pow(10, (int)(x % 17) - 8);
     }
     static const int64_t ns[] = { 0, 1, 2, 7, 8, 9, 15, 16, 17, 127, 128, 129, 130, 136, 255, 256, 257, 1000, 4099, 65536, 65537, 99999 };
+    int np_differs = 0;
     for (size_t t = 0; t < sizeof ns / sizeof ns[0]; ++t) {
         double r = ref_pw(a, ns[t]), s = tsc_pw_sum(a, ns[t]);
         CHECK(memcmp(&r, &s, 8) == 0);
+        /* np.sum: 0.0 + PW of each 8,192-element block, in order */
+        double rn = 0.0;
+        for (int64_t b = 0; b < ns[t]; b += 8192) rn += ref_pw(a + b, ns[t] - b < 8192 ? ns[t] - b : 8192);
+        double sn = tsc_np_sum(a, ns[t]);
+        CHECK(memcmp(&rn, &sn, 8) == 0);
+        if (ns[t] <= 8192) CHECK(memcmp(&rn, &r, 8) == 0 || (rn == 0.0 && r == 0.0));
+        np_differs |= memcmp(&rn, &r, 8) != 0;
         for (int nt = 1; nt <= 4; ++nt) {
-            double p = tsc_pw_sum_par(a, ns[t], nt);
-            CHECK(memcmp(&r, &p, 8) == 0);
+            double p = tsc_np_sum_par(a, ns[t], nt);
+            CHECK(memcmp(&rn, &p, 8) == 0);
         }
     }
+    CHECK(np_differs); /* past 8,192 elements the block order shows in the last bits */
     /* the order is visible: 1 + 8 tiny values differ between sequential and pairwise */
     double v[9] = { 1.0, 0x1p-53, 0x1p-53, 0x1p-53, 0x1p-53, 0x1p-53, 0x1p-53, 0x1p-53, 0x1p-53 };
     double seq = 0.0;
@@ -520,8 +541,9 @@ static tsc_mtx_t *random_matrix(int64_t N, int64_t nblk, int64_t per_blk)
 
 static void test_random(void)
 {
-    for (int rep = 0; rep < 4; ++rep) {
-        tsc_mtx_t *m = random_matrix(rep < 2 ? 2000 : 6000, rep ? 200 : 5, rep ? 6 : 30);
+    /* rep 4: more than 8,192 rows, so numpy's blockwise whole-vector sums show */
+    for (int rep = 0; rep < 5; ++rep) {
+        tsc_mtx_t *m = random_matrix(rep < 2 ? 2000 : rep < 4 ? 6000 : 20000, rep ? 200 : 5, rep ? 6 : 30);
         tsc_em_opt_t o;
         tsc_em_result_t r, ref;
         char name[64];

@@ -7,6 +7,8 @@
 #include <math.h>
 #include "tsc_test.h"
 #include "tsc_reassign.h"
+#include "tsc_em.h"
+#include "tsc_pairwise.h"
 #include "tsc_report.h"
 #include "tsc_util.h"
 
@@ -79,23 +81,23 @@ static void test_sums(void)
     /* n = 9: eight accumulators, then the remainder: (1e16 + 6) + 1 rounds to 1e16 + 8 */
     a[0] = 1e16;
     for (i = 1; i < 9; i++) a[i] = 1.0;
-    CHECK(tsc_np_pairwise_sum(a, 9) == 1e16 + 8);
+    CHECK(tsc_pw_sum(a, 9) == 1e16 + 8);
     /* n < 8: sequential */
-    CHECK(tsc_np_pairwise_sum(a, 7) == 1e16);
+    CHECK(tsc_pw_sum(a, 7) == 1e16);
     /* rowsum = a0 + pw(a1..a8) = 1e16 + 8 */
-    CHECK(tsc_np_rowsum(a, 9) == 1e16 + 8);
-    CHECK(tsc_np_rowsum(a, 0) == 0.0);
-    CHECK(tsc_np_rowsum(a, 1) == 1e16);
+    CHECK(tsc_pw_rowsum(a, 9) == 1e16 + 8);
+    CHECK(tsc_pw_rowsum(a, 0) == 0.0);
+    CHECK(tsc_pw_rowsum(a, 1) == 1e16);
     /* a[i] = 1/(i+1), times 1e10 every 7th: pairwise, sequential and a0+pw differ */
     for (i = 0; i < 300; i++) a[i] = (1.0 / (i + 1)) * (i % 7 == 0 ? 1e10 : 1.0);
-    CHECK(tsc_np_pairwise_sum(a, 5) == 0x1.2a05f200a4445p+33);
-    CHECK(tsc_np_rowsum(a, 5) == 0x1.2a05f200a4444p+33);
-    CHECK(tsc_np_pairwise_sum(a, 20) == 0x1.6324f396894f7p+33);  /* sequential: ...4f8 */
-    CHECK(tsc_np_rowsum(a, 20) == 0x1.6324f396894f9p+33);
-    CHECK(tsc_np_pairwise_sum(a, 129) == 0x1.b613569a40b37p+33); /* n > 128: split */
-    CHECK(tsc_np_rowsum(a, 129) == 0x1.b613569a40b35p+33);
-    CHECK(tsc_np_pairwise_sum(a, 300) == 0x1.d94c30c24f35bp+33); /* sequential: ...362 */
-    CHECK(tsc_np_rowsum(a, 300) == 0x1.d94c30c24f35ap+33);
+    CHECK(tsc_pw_sum(a, 5) == 0x1.2a05f200a4445p+33);
+    CHECK(tsc_pw_rowsum(a, 5) == 0x1.2a05f200a4444p+33);
+    CHECK(tsc_pw_sum(a, 20) == 0x1.6324f396894f7p+33);  /* sequential: ...4f8 */
+    CHECK(tsc_pw_rowsum(a, 20) == 0x1.6324f396894f9p+33);
+    CHECK(tsc_pw_sum(a, 129) == 0x1.b613569a40b37p+33); /* n > 128: split */
+    CHECK(tsc_pw_rowsum(a, 129) == 0x1.b613569a40b35p+33);
+    CHECK(tsc_pw_sum(a, 300) == 0x1.d94c30c24f35bp+33); /* sequential: ...362 */
+    CHECK(tsc_pw_rowsum(a, 300) == 0x1.d94c30c24f35ap+33);
 }
 
 static void row(int mode, const double *v, int n, double conf, tsc_mt_t *rng, double *r)
@@ -229,7 +231,7 @@ static void test_initial_equivalence(void)
         int64_t s = m->indptr[0], n = m->indptr[1] - s, k;
         double q[16], sum;
         for (k = 0; k < n; k++) q[k] = expm1(((double)m->score[s + k] * inv) * 100.0);
-        sum = tsc_np_rowsum(q, n);
+        sum = tsc_pw_rowsum(q, n);
         for (k = 0; k < n; k++) CHECK(p[s + k] == q[k] * (1.0 / sum));
     }
     for (mode = 0; mode < TSC_RA_N_MODES; mode++) {

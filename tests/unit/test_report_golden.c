@@ -18,6 +18,8 @@
 #include "tsc_test.h"
 #include "tsc_matrix.h"
 #include "tsc_reassign.h"
+#include "tsc_em.h"
+#include "tsc_pairwise.h"
 #include "tsc_report.h"
 #include "tsc_util.h"
 
@@ -209,7 +211,7 @@ static int ref_em(tsc_mtx_t *m, int max_iter, int use_lik, double pi_prior, doub
     char *Y = malloc(N);
     int t = 0, conv;
 
-    for (k = 0; k < m->nnz; k++) Q[k] = tsc_reassign_q(m->score[k], inv);
+    for (k = 0; k < m->nnz; k++) Q[k] = tsc_em_q(m->score[k], inv);
     for (i = 0; i < N; i++) {
         Y[i] = m->indptr[i + 1] - m->indptr[i] > 1;
         w[i] = 0;
@@ -220,8 +222,8 @@ static int ref_em(tsc_mtx_t *m, int max_iter, int use_lik, double pi_prior, doub
         if (!Y[i])
             for (k = m->indptr[i]; k < m->indptr[i + 1]; k++) U[m->indices[k]] += Q[k];
     }
-    total_wt = tsc_np_pairwise_sum(w, N);
-    ambig_wt = tsc_np_pairwise_sum(wy, N);
+    total_wt = tsc_np_sum(w, N);
+    ambig_wt = tsc_np_sum(wy, N);
     Ppi = pi_prior * W;
     Pth = theta_prior * W;
     for (j = 0; j < K; j++) pi[j] = th[j] = 1.0 / K;
@@ -234,7 +236,7 @@ static int ref_em(tsc_mtx_t *m, int max_iter, int use_lik, double pi_prior, doub
             double sum, r;
             for (k = 0; k < len; k++)
                 n[k] = Q[s + k] * (Y[i] ? pt[m->indices[s + k]] : pi[m->indices[s + k]]);
-            sum = tsc_np_rowsum(n, len);
+            sum = tsc_pw_rowsum(n, len);
             r = sum != 0 ? 1.0 / sum : 0.0;
             for (k = 0; k < len; k++) z[s + k] = n[k] * r;
         }
@@ -253,7 +255,7 @@ static int ref_em(tsc_mtx_t *m, int max_iter, int use_lik, double pi_prior, doub
             memcpy(m->theta_init, nt, K * sizeof(double));
         }
         for (j = 0; j < K; j++) d[j] = fabs(np_[j] - pi[j]);
-        diff = tsc_np_pairwise_sum(d, K);
+        diff = tsc_np_sum(d, K);
         /* lnl(z, pi', theta') */
         for (i = 0; i < N; i++) {
             double acc = 0.0;
@@ -263,7 +265,7 @@ static int ref_em(tsc_mtx_t *m, int max_iter, int use_lik, double pi_prior, doub
             }
             rowl[i] = acc;
         }
-        m->lnl = tsc_np_pairwise_sum(rowl, N);
+        m->lnl = tsc_np_sum(rowl, N);
         if (use_lik) {
             conv = fabs(m->lnl - prev) < eps;
             prev = m->lnl;
