@@ -110,12 +110,14 @@ DEFINE_PW(pw_buf, BUF_PARAMS, BUF_ARGS, BUF)
  * cells whose product is exactly 0.0 (a locus whose pi reached 0), so the sum is
  * n'_0 + PW(n'_1..) over the nonzero products. Rows without a zero (nearly all) are summed in
  * place; the others are compacted into SCR[b, e) first (the row's own range of a scratch
- * buffer). LONG_ROW: the row may have more than PW_BLOCK + 1 cells. */
-static double row_sum(CELL_PARAMS, idx_t b, idx_t e, global double *scr, int long_row)
+ * buffer). LONG_ROW: the row may have more than PW_BLOCK + 1 cells. MAY_ZERO: 0 when the host
+ * knows that no product of this E-step is 0.0 (the search is then skipped). */
+static double row_sum(CELL_PARAMS, idx_t b, idx_t e, global double *scr, int long_row, int may_zero)
 {
-    idx_t p, m = b;
-    for (p = b; p < e && CELL(p) != 0.0; p++)
-        ;
+    idx_t p = e, m = b;
+    if (may_zero)
+        for (p = b; p < e && CELL(p) != 0.0; p++)
+            ;
     if (p == e) return CELL(b) + (long_row ? pw_cells(CELL_ARGS, b + 1, e - b - 1) : pw_cells_leaf(CELL_ARGS, b + 1, e - b - 1));
     for (p = b; p < e; p++) {
         double v = CELL(p);
@@ -149,14 +151,14 @@ static void estep_store(global const double *q, global const uint *col, global c
 kernel void em_estep(const ulong n_rows, global const idx_t *indptr, global const uint *col,
                      global const double *q, global const double *w, global const double *f_amb,
                      global const double *f_uni, global const idx_t *cscpos, global double *zw,
-                     global double *z, const int mode)
+                     global double *z, const int mode, const int may_zero)
 {
     size_t i = get_global_id(0);
     if (i >= n_rows) return;
     idx_t b = indptr[i], e = indptr[i + 1];
     if (b == e || e - b - 1 > PW_BLOCK) return;
     global const double *f = e - b > 1 ? f_amb : f_uni;
-    double s = row_sum(q, col, f, b, e, z, 0);
+    double s = row_sum(q, col, f, b, e, z, 0, may_zero);
     estep_store(q, col, f, b, e, s, w[i], cscpos, zw, z, mode);
 }
 
@@ -164,13 +166,13 @@ kernel void em_estep(const ulong n_rows, global const idx_t *indptr, global cons
 kernel void em_estep_long(const uint n_list, global const ulong *rows, global const idx_t *indptr,
                           global const uint *col, global const double *q, global const double *w,
                           global const double *f_amb, global const idx_t *cscpos, global double *zw,
-                          global double *z, const int mode)
+                          global double *z, const int mode, const int may_zero)
 {
     size_t k = get_global_id(0);
     if (k >= n_list) return;
     ulong i = rows[k];
     idx_t b = indptr[i], e = indptr[i + 1];
-    double s = row_sum(q, col, f_amb, b, e, z, 1);
+    double s = row_sum(q, col, f_amb, b, e, z, 1, may_zero);
     estep_store(q, col, f_amb, b, e, s, w[i], cscpos, zw, z, mode);
 }
 

@@ -103,6 +103,8 @@ typedef struct {
     double *f_amb_h, *leafsum_h; /* host scratch: K and n_leaves */
     int idx64;                   /* offsets are 64-bit (else 32-bit) */
     int lik;                     /* --use_likelihood: tstep stores z too */
+    double q_low;                /* a lower bound of every Q (the Q of raw score 1) */
+    int may_zero;                /* some E-step product may be exactly 0.0 (clem_set_f) */
     int z_valid;                 /* the z buffer holds E(z_pi, z_theta) */
     double *z_pi, *z_theta;      /* K: the factors of the stored z */
     int profile;                 /* debug verbosity: time every kernel with events */
@@ -215,7 +217,15 @@ static int clem_run(clem_t *c, cl_kernel k, const char *name, size_t n, size_t l
 /* Upload the E-step factors of (PI, THETA): f_amb = pi*theta (formed first, §12), f_uni = pi. */
 static int clem_set_f(clem_t *c, const double *pi, const double *theta)
 {
-    for (uint64_t j = 0; j < c->n_cols; j++) c->f_amb_h[j] = pi[j] * theta[j];
+    double fmin = INFINITY;
+    for (uint64_t j = 0; j < c->n_cols; j++) {
+        c->f_amb_h[j] = pi[j] * theta[j];
+        fmin = fmin < c->f_amb_h[j] ? fmin : c->f_amb_h[j];
+        fmin = fmin < pi[j] ? fmin : pi[j];
+    }
+    /* rounding is monotonic: if the smallest Q times the smallest factor is not 0.0, no product
+     * is, and the E-step kernels can skip their search for zeros (kernels/em.cl, row_sum) */
+    c->may_zero = !(c->q_low * fmin > 0.0);
     size_t sz = c->n_cols * sizeof(double);
     if (tsc_cl_ok(clEnqueueWriteBuffer(c->queue, c->f_amb, CL_TRUE, 0, sz, c->f_amb_h, 0, NULL, NULL),
                   "clEnqueueWriteBuffer(pi*theta)") < 0)
@@ -228,7 +238,9 @@ static int clem_set_f(clem_t *c, const double *pi, const double *theta)
 static int clem_estep(clem_t *c, int mode)
 {
     if (tsc_cl_ok(clSetKernelArg(c->k_estep, 10, sizeof(mode), &mode), "clSetKernelArg(em_estep, mode)") < 0 ||
-        tsc_cl_ok(clSetKernelArg(c->k_estep_long, 10, sizeof(mode), &mode), "clSetKernelArg(em_estep_long, mode)") < 0)
+        tsc_cl_ok(clSetKernelArg(c->k_estep_long, 10, sizeof(mode), &mode), "clSetKernelArg(em_estep_long, mode)") < 0 ||
+        tsc_cl_ok(clSetKernelArg(c->k_estep, 11, sizeof(int), &c->may_zero), "clSetKernelArg(em_estep, may_zero)") < 0 ||
+        tsc_cl_ok(clSetKernelArg(c->k_estep_long, 11, sizeof(int), &c->may_zero), "clSetKernelArg(em_estep_long, may_zero)") < 0)
         return -1;
     if (clem_run(c, c->k_estep, "em_estep", c->n_rows, c->ls_estep) < 0) return -1;
     return clem_run(c, c->k_estep_long, "em_estep_long", c->n_rows_long, c->ls_estep_long);
@@ -446,15 +458,17 @@ static int clem_setup(clem_t *c, const tsc_mtx_t *m, const tsc_em_opt_t *opt, ts
     c->tile_n = (uint32_t)tile;
 
     double t0 = tsc_realtime();
+    c->q_low = tsc_em_q(1, md->inv_smax);
     if (clem_upload(c, m, md, idx64) < 0) return -1;
     tsc_debug("OpenCL buffers: %.3f s", tsc_realtime() - t0);
 
     cl_ulong n64 = c->n_rows, nl64 = c->n_leaves;
     int mode = 1;
     if (clem_args(c->k_estep, "em_estep", ARG(n64), ARG(c->indptr), ARG(c->col), ARG(c->q), ARG(c->w), ARG(c->f_amb),
-                  ARG(c->f_uni), ARG(c->cscpos), ARG(c->zw), ARG(c->z), ARG(mode), ARG_END) < 0 ||
+                  ARG(c->f_uni), ARG(c->cscpos), ARG(c->zw), ARG(c->z), ARG(mode), ARG(mode), ARG_END) < 0 ||
         clem_args(c->k_estep_long, "em_estep_long", ARG(c->n_rows_long), ARG(c->rows_long), ARG(c->indptr), ARG(c->col),
-                  ARG(c->q), ARG(c->w), ARG(c->f_amb), ARG(c->cscpos), ARG(c->zw), ARG(c->z), ARG(mode), ARG_END) < 0 ||
+                  ARG(c->q), ARG(c->w), ARG(c->f_amb), ARG(c->cscpos), ARG(c->zw), ARG(c->z), ARG(mode), ARG(mode),
+                  ARG_END) < 0 ||
         clem_args(c->k_colsum, "em_colsum", ARG(c->n_short), ARG(c->cols_short), ARG(c->cptr), ARG(c->zw), ARG(c->t),
                   ARG_END) < 0 ||
         clem_args(c->k_lnl_rows, "em_lnl_rows", ARG(n64), ARG(c->indptr), ARG(c->col), ARG(c->q), ARG(c->z),
