@@ -267,7 +267,7 @@ int tsc_qc_write_html(FILE *fp, const char *name, const tsc_mtx_t *m, const tsc_
           "body{font-family:sans-serif;margin:2em auto;max-width:980px;color:#222}\n"
           "h1{font-size:1.5em;border-bottom:2px solid " C1 "}h2{font-size:1.15em;margin-top:1.6em;color:" C1 "}\n"
           "table{border-collapse:collapse;margin:.5em 0}th,td{padding:2px 10px;text-align:left;border-bottom:1px solid #eee}\n"
-          "td.n,th.n{text-align:right}svg text{font-size:12px;font-family:sans-serif}\n"
+          "td{white-space:nowrap}td code{white-space:normal}td.n,th.n{text-align:right}svg text{font-size:12px;font-family:sans-serif}\n"
           ".note{color:#666;font-size:.9em}code{font-size:.9em;word-break:break-all}\n"
           "</style>\n</head>\n<body>\n<h1>tsc report: ", fp);
     esc(fp, q->sample);

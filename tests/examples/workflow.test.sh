@@ -29,7 +29,7 @@ for d in make snake; do
         [ -s "$f" ] || { echo "$d: MultiQC did not find the tsc_$sec section"; fail=1; continue; }
         [ "$(cut -f 1 "$f" | tr '\n' ' ')" = "Sample sampleA sampleB sampleC " ] || { echo "$d: $sec: samples $(cut -f 1 "$f" | tr '\n' ' ')"; fail=1; }
     done
-    for sec in fragments assignment families; do grep -q "\"tsc_${sec}_plot\"" "$TMPD/$d/multiqc_data/multiqc_data.json" || { echo "$d: no tsc_${sec}_plot in multiqc_data.json"; fail=1; }; done
+    for sec in fragments assignment families; do grep -q "\"multiqc_tsc_${sec}_plot\"" "$TMPD/$d/multiqc_data/multiqc_data.json" || { echo "$d: no multiqc_tsc_${sec}_plot in multiqc_data.json"; fail=1; }; done
 done
 f="$TMPD/make/multiqc_data/multiqc_tsc_families_plot.txt"
 for s in sampleA sampleB sampleC; do
