@@ -61,7 +61,9 @@ void tsc_em_result_free(tsc_em_result_t *res)
 {
     if (!res) return;
     free(res->pi), free(res->theta), free(res->pi_init), free(res->theta_init), free(res->z);
+    free(res->trace_diff), free(res->trace_lnl);
     res->pi = res->theta = res->pi_init = res->theta_init = res->z = NULL;
+    res->trace_diff = res->trace_lnl = NULL;
 }
 
 /* ---- the model (§7.1) ---- */
@@ -234,6 +236,7 @@ int tsc_em_iterate(const tsc_em_model_t *md, const tsc_em_opt_t *opt, const tsc_
     double *pi = NULL, *th = NULL, *pi2 = NULL, *th2 = NULL, *tt = NULL, *d = NULL, *buf = NULL;
     int t = 0, conv = 0;
     double lnl = 0.0, lnl_prev = INFINITY, diff;
+    size_t m_diff = 0, m_lnl = 0; /* capacities of the trace arrays */
 
     res->pi = malloc(K * sizeof(double));
     res->theta = malloc(K * sizeof(double));
@@ -266,8 +269,15 @@ int tsc_em_iterate(const tsc_em_model_t *md, const tsc_em_opt_t *opt, const tsc_
         }
         for (j = 0; j < K; ++j) d[j] = fabs(pi2[j] - pi[j]);
         diff = tsc_np_sum(d, K);
+        if (TSC_GROW(res->trace_diff, m_diff, (size_t)t) < 0
+            || (opt->use_likelihood && TSC_GROW(res->trace_lnl, m_lnl, (size_t)t) < 0)) {
+            tsc_error("out of memory");
+            goto fail;
+        }
+        res->trace_diff[t - 1] = diff;
         if (opt->use_likelihood) {
             if (ops->lnl(ops->ctx, pi, th, pi2, th2, NULL, &lnl) < 0) goto fail;
+            res->trace_lnl[t - 1] = lnl;
             if (opt->log_iterations) tsc_info("Iteration %d, lnl= %.5e, diff=%.5g", t, lnl, diff);
             conv = fabs(lnl - lnl_prev) < opt->epsilon;
             lnl_prev = lnl;

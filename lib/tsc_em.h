@@ -45,6 +45,10 @@ typedef struct {
     int iterations;
     int converged;                 /* 1 converged, 0 terminated at max_iter */
     int backend;                   /* backend actually used (TSC_EM_OPENMP or TSC_EM_OPENCL) */
+    /* the convergence trace, one entry per iteration (iteration t at [t-1]) */
+    double *trace_diff;            /* iterations: L1 change of pi */
+    double *trace_lnl;             /* iterations: lnl of the iteration, only when use_likelihood
+                                    * computes it anyway; else NULL */
     /* measurements (for logs and benchmarks; never part of the results) */
     double sec_setup;              /* Q, weights, data layout, device upload */
     double sec_iter;               /* all iterations (E+M steps, convergence tests) */

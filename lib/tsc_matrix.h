@@ -17,6 +17,8 @@
  *   PI__ f64[K] final pi;  THET f64[K] final theta;  PIIN f64[K] pi after iteration 1;
  *   THIN f64[K] theta after iteration 1;  ZFIN f64[nnz] final z (aligned with INDX);
  *   LNL_ f64[1] final log-likelihood
+ *   EMDF f64[T] L1 change of pi at each of the T iterations (optional: older streams lack it)
+ *   EMLL f64[T] log-likelihood at each iteration (optional: only with --use-likelihood)
  *   run info keys _em_iterations, _em_converged (0/1), _em_backend.
  * The header's features are the columns: feat[0] is the no-feature key (length 0).
  * Run info keys starting with '_' are internal and never printed in Telescope's RunInfo line:
@@ -45,6 +47,8 @@
 #define TSC_SEC_THETA_INIT TSC_TAG('T', 'H', 'I', 'N')
 #define TSC_SEC_Z TSC_TAG('Z', 'F', 'I', 'N')
 #define TSC_SEC_LNL TSC_TAG('L', 'N', 'L', '_')
+#define TSC_SEC_EMDIFF TSC_TAG('E', 'M', 'D', 'F')
+#define TSC_SEC_EMLNL TSC_TAG('E', 'M', 'L', 'L')
 
 /** Matrix (and, by kind, its blocks and its fit). All arrays malloc'ed, owned by the struct. */
 typedef struct {
@@ -67,6 +71,9 @@ typedef struct {
     double *pi, *theta, *pi_init, *theta_init; /* n_cols each, or NULL */
     double *z;                /* nnz, or NULL */
     double lnl;
+    int64_t n_trace;          /* iterations in the convergence trace (0: none recorded) */
+    double *trace_diff;       /* n_trace: L1 change of pi per iteration, or NULL */
+    double *trace_lnl;        /* n_trace: lnl per iteration, or NULL */
 } tsc_mtx_t;
 
 /** Empty matrix with a header of KIND; NULL on OOM. */

@@ -30,6 +30,7 @@ void tsc_mtx_destroy(tsc_mtx_t *m)
     free(m->alen);
     free(m->brpt); free(m->brow); free(m->bcpt); free(m->bcol);
     free(m->pi); free(m->theta); free(m->pi_init); free(m->theta_init); free(m->z);
+    free(m->trace_diff); free(m->trace_lnl);
     free(m);
 }
 
@@ -95,7 +96,7 @@ tsc_mtx_t *tsc_mtx_read(const char *path, unsigned kinds)
     int ret, kind, have_shape = 0;
     const char *name;
     char tb[5];
-    uint64_t B = 0, n_score = 0, n_z = 0, n_bcpt = 0, n_alen = 0; /* checked once all are read */
+    uint64_t B = 0, n_score = 0, n_z = 0, n_bcpt = 0, n_alen = 0, n_tlnl = 0; /* checked once all are read */
     if (!(r = tsc_rs_open(path, kinds ? kinds : TSC_KIND_MASK(TSC_KIND_MATRIX) | TSC_KIND_MASK(TSC_KIND_BLOCKS) | TSC_KIND_MASK(TSC_KIND_FIT))))
         return NULL;
     name = tsc_rs_name(r);
@@ -138,6 +139,8 @@ tsc_mtx_t *tsc_mtx_read(const char *path, unsigned kinds)
         else if (t == TSC_SEC_PI_INIT) { want = TSC_T_F64; n = m->n_cols; dst = (void **)&m->pi_init; }
         else if (t == TSC_SEC_THETA_INIT) { want = TSC_T_F64; n = m->n_cols; dst = (void **)&m->theta_init; }
         else if (t == TSC_SEC_Z) { want = TSC_T_F64; n = n_z = s.count; dst = (void **)&m->z; }
+        else if (t == TSC_SEC_EMDIFF) { want = TSC_T_F64; n = s.count; dst = (void **)&m->trace_diff; m->n_trace = (int64_t)s.count; }
+        else if (t == TSC_SEC_EMLNL) { want = TSC_T_F64; n = n_tlnl = s.count; dst = (void **)&m->trace_lnl; }
         else if (t == TSC_SEC_LNL) {
             if (s.type != TSC_T_F64 || s.count != 1) BAD("%s: corrupted stream: bad LNL_ section", name);
             m->lnl = *(double *)s.data;
@@ -168,6 +171,8 @@ tsc_mtx_t *tsc_mtx_read(const char *path, unsigned kinds)
     /* sections whose length depends on another one, whatever their order */
     if (n_score != (uint64_t)m->nnz || (m->z && n_z != (uint64_t)m->nnz))
         BAD("%s: corrupted stream: INDX has %lld cells but SCOR or ZFIN a different number", name, (long long)m->nnz);
+    if (m->trace_lnl && (!m->trace_diff || n_tlnl != (uint64_t)m->n_trace))
+        BAD("%s: corrupted stream: EMLL without an EMDF section of the same length", name);
     if (m->bcpt && (!m->brpt || n_bcpt != B + 1))
         BAD("%s: corrupted stream: BRPT and BCPT do not match", name);
     if (kind >= TSC_KIND_BLOCKS && kind != TSC_KIND_FIT && !(m->brpt && m->brow && m->bcpt && m->bcol))
@@ -231,6 +236,8 @@ int tsc_mtx_write(const char *path, const tsc_mtx_t *m)
         SEC(TSC_SEC_THETA_INIT, TSC_T_F64, m->theta_init, m->n_cols);
         SEC(TSC_SEC_Z, TSC_T_F64, m->z, m->nnz);
         SEC(TSC_SEC_LNL, TSC_T_F64, &m->lnl, 1);
+        if (m->trace_diff) SEC(TSC_SEC_EMDIFF, TSC_T_F64, m->trace_diff, m->n_trace);
+        if (m->trace_diff && m->trace_lnl) SEC(TSC_SEC_EMLNL, TSC_T_F64, m->trace_lnl, m->n_trace);
     }
 #undef SEC
     if (!ok) { tsc_ws_abort(w); return -1; }

@@ -2,7 +2,7 @@
 # deps.sh -- check for, or install from Debian's packages, what tsc's build, tests and
 # benchmarks need.  Usage: deps.sh check|install
 # Nothing is downloaded from anywhere but the distribution's package registry.
-PKGS="gcc make pkg-config libhts-dev zlib1g-dev ocl-icd-opencl-dev opencl-headers pocl-opencl-icd samtools subread time clang snakemake python3"
+PKGS="gcc make pkg-config libhts-dev zlib1g-dev ocl-icd-opencl-dev opencl-headers pocl-opencl-icd samtools subread time clang snakemake python3 multiqc chromium libxml2-utils"
 missing() {
     m=""
     command -v gcc >/dev/null 2>&1 || m="$m gcc"
@@ -18,6 +18,9 @@ missing() {
     command -v clang >/dev/null 2>&1 || m="$m clang"
     command -v snakemake >/dev/null 2>&1 || m="$m snakemake"
     command -v python3 >/dev/null 2>&1 || m="$m python3"
+    command -v multiqc >/dev/null 2>&1 || m="$m multiqc"        # tests: the MultiQC files
+    command -v chromium >/dev/null 2>&1 || m="$m chromium"      # tests: the HTML report renders
+    command -v xmllint >/dev/null 2>&1 || m="$m libxml2-utils"  # tests: the HTML report parses
     echo $m
 }
 m=$(missing)

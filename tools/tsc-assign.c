@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,14 +14,28 @@
 #include <time.h>
 #include <unistd.h>
 #include <htslib/kstring.h>
+#include "tsc_em.h"
+#include "tsc_fragment.h"
+#include "tsc_reassign.h"
+#include "tsc_report.h"
 #include "tsc_run.h"
 #include "tsc_stream.h"
 
+/* Typed options: the model and report parts are the library's option structs, checked by their
+ * own _opt_check(); the driver formats them back into the stages' command lines. */
 typedef struct {
-    const char *outdir, *exp_tag, *reassign_mode, *overlap_mode, *annotation_class, *stranded_mode;
-    const char *attribute, *no_feature_key, *logfile, *backend, *pi_prior, *theta_prior;
-    const char *em_epsilon, *max_iter, *conf_prob, *overlap_threshold, *ncpu;
-    int use_likelihood, skip_em, updated_sam, quiet, debug, resume;
+    const char *outdir;          /* output directory ["."] */
+    const char *exp_tag;         /* prefix of every output file ["telescope"] */
+    const char *attribute;       /* GTF attribute naming a locus ["locus"] */
+    const char *no_feature_key;  /* ["__no_feature"] */
+    const char *logfile;         /* log to this file instead of stderr [NULL] */
+    const char *family_attr;     /* families of the QC report by this GTF attribute; NULL: name prefix */
+    tsc_em_opt_t em;             /* priors, epsilon, max_iter, use_likelihood, threads, backend */
+    tsc_report_opt_t rep;        /* reassignment mode, conf_prob */
+    double overlap_threshold;    /* [0.2] */
+    int strand_mode;             /* enum tsc_strand_mode [None] */
+    int skip_em, updated_sam, quiet, debug, resume;
+    int qc;                      /* write EXP_TAG-report.html and the MultiQC files [1] */
 } assign_opt_t;
 
 static void opt_init(assign_opt_t *o)
@@ -28,20 +43,13 @@ static void opt_init(assign_opt_t *o)
     memset(o, 0, sizeof(*o));
     o->outdir = ".";
     o->exp_tag = "telescope";
-    o->reassign_mode = "exclude";
-    o->conf_prob = "0.9";
-    o->overlap_mode = "threshold";
-    o->overlap_threshold = "0.2";
-    o->annotation_class = "intervaltree";
-    o->stranded_mode = "None";
     o->attribute = "locus";
     o->no_feature_key = "__no_feature";
-    o->pi_prior = "0";
-    o->theta_prior = "200000";
-    o->em_epsilon = "1e-7";
-    o->max_iter = "100";
-    o->ncpu = "1";
-    o->backend = "auto";
+    tsc_em_opt_init(&o->em);
+    tsc_report_opt_init(&o->rep);
+    o->overlap_threshold = 0.2;
+    o->strand_mode = TSC_STRAND_NONE;
+    o->qc = 1;
 }
 
 static void usage(FILE *fp, const assign_opt_t *o)
@@ -55,7 +63,7 @@ static void usage(FILE *fp, const assign_opt_t *o)
 "Input options:\n"
 "  --attribute STR         GTF attribute that names a locus [%s]\n"
 "  --no_feature_key STR    name of the no-feature column [%s]\n"
-"  --ncpu INT              threads (total) [%s]\n"
+"  --ncpu INT              threads (total) [%d]\n"
 "  --tempdir DIR           accepted for compatibility, unused (tsc leaves no scratch files)\n"
 "Reporting options:\n"
 "  --quiet                 only warnings and errors\n"
@@ -66,26 +74,30 @@ static void usage(FILE *fp, const assign_opt_t *o)
 "  --updated_sam           also write EXP_TAG-updated.bam\n"
 "Run modes:\n"
 "  --reassign_mode MODE    exclude, choose, average, conf, unique [%s]\n"
-"  --conf_prob FLOAT       threshold of conf mode and final_conf [%s]\n"
-"  --overlap_mode MODE     threshold (the only mode Telescope implements) [%s]\n"
-"  --overlap_threshold F   minimum overlap, as a fraction of the aligned length [%s]\n"
-"  --annotation_class STR  intervaltree (accepted for compatibility) [%s]\n"
+"  --conf_prob FLOAT       threshold of conf mode and final_conf [%g]\n"
+"  --overlap_mode MODE     threshold (the only mode Telescope implements) [threshold]\n"
+"  --overlap_threshold F   minimum overlap, as a fraction of the aligned length [%g]\n"
+"  --annotation_class STR  intervaltree (accepted for compatibility) [intervaltree]\n"
 "  --stranded_mode MODE    None, RF, R, FR, F [%s]\n"
 "Model parameters:\n"
-"  --pi_prior INT          prior on pi, in unique reads [%s]\n"
-"  --theta_prior INT       prior on theta, in non-unique reads [%s]\n"
-"  --em_epsilon FLOAT      EM convergence threshold [%s]\n"
-"  --max_iter INT          maximum EM iterations [%s]\n"
+"  --pi_prior INT          prior on pi, in unique reads [%g]\n"
+"  --theta_prior INT       prior on theta, in non-unique reads [%g]\n"
+"  --em_epsilon FLOAT      EM convergence threshold [%g]\n"
+"  --max_iter INT          maximum EM iterations [%d]\n"
 "  --use_likelihood        converge on the change in log-likelihood\n"
 "  --skip_em               stop after writing the checkpoint\n"
 "tsc options:\n"
 "  --backend NAME          EM backend: auto, openmp, opencl [%s]\n"
+"  --no_qc                 no EXP_TAG-report.html (HTML QC report) and no MultiQC files\n"
+"                          (EXP_TAG-tsc_*_mqc.json), which are written by default\n"
+"  --family_attribute ATTR families of the QC report by this GTF attribute (repFamily,\n"
+"                          repClass, ...) [the locus name's prefix before '_']\n"
 "  -h, --help              this help;  -V, --version  the version\n"
 "Hyphens may replace underscores in option names (--exp-tag).\n"
 "See tsc-assign(1).\n",
-        o->attribute, o->no_feature_key, o->ncpu, o->outdir, o->exp_tag, o->reassign_mode, o->conf_prob,
-        o->overlap_mode, o->overlap_threshold, o->annotation_class, o->stranded_mode, o->pi_prior,
-        o->theta_prior, o->em_epsilon, o->max_iter, o->backend);
+        o->attribute, o->no_feature_key, o->em.n_threads, o->outdir, o->exp_tag, tsc_ra_mode_name(o->rep.mode),
+        o->rep.conf_prob, o->overlap_threshold, tsc_strand_mode_name(o->strand_mode), o->em.pi_prior,
+        o->em.theta_prior, o->em.epsilon, o->em.max_iter, tsc_em_backend_name(o->em.backend));
 }
 
 /* ---- logging in Telescope's shape: "YYYY-mm-dd HH:MM:SS LEVEL    message" ---- */
@@ -114,18 +126,32 @@ static void elapsed(char *buf, size_t n, double t0)
     snprintf(buf, n, "%d minutes and %d secs", (int)(d / 60), (int)d % 60);
 }
 
-/* ---- argv building ---- */
-typedef struct { int n, m; char **a; } av_t;
+/* ---- argv building: an out-of-memory sets ERR, checked once before the stage runs ---- */
+typedef struct { int n, m, err; char **a; } av_t;
 
 static void av_add(av_t *v, const char *s)
 {
+    char *d;
+    if (v->err) return;
     if (v->n + 2 > v->m) {
-        v->m = v->m ? 2 * v->m : 16;
-        v->a = realloc(v->a, (size_t)v->m * sizeof(char *));
-        if (!v->a) { perror("tsc-assign"); exit(1); }
+        int m = v->m ? 2 * v->m : 16;
+        char **a = realloc(v->a, (size_t)m * sizeof(char *));
+        if (!a) { v->err = 1; return; }
+        v->a = a, v->m = m;
     }
-    v->a[v->n++] = strdup(s);
+    if (!(d = strdup(s))) { v->err = 1; return; }
+    v->a[v->n++] = d;
     v->a[v->n] = NULL;
+}
+
+/* a number as the shortest decimal that reads back to the same double (so the stage gets the
+ * exact value the user gave) */
+static void av_num(av_t *v, double x)
+{
+    char b[32];
+    if (x == floor(x) && fabs(x) < 1e15) snprintf(b, sizeof b, "%.0f", x);
+    else tsc_repr_double(x, b);
+    av_add(v, b);
 }
 
 static void av_free(av_t *v)
@@ -136,10 +162,27 @@ static void av_free(av_t *v)
     memset(v, 0, sizeof(*v));
 }
 
+/* run the N stages ARGV[0] | ... after checking that building them did not run out of memory */
+static int run(const char *bindir, av_t *const *av, int n, const char *in, const char *out)
+{
+    char **p[4];
+    int i;
+    for (i = 0; i < n; i++) {
+        if (av[i]->err || !av[i]->a) { tsc_error("out of memory"); return -1; }
+        p[i] = av[i]->a;
+    }
+    return tsc_run_pipeline(bindir, p, n, in, out, NULL);
+}
+
+/* OUTDIR/EXP_TAG-SUFFIX (caller frees); NULL on OOM (logged) */
 static char *path_of(const assign_opt_t *o, const char *suffix)
 {
     kstring_t ks = { 0, 0, NULL };
-    ksprintf(&ks, "%s/%s-%s", o->outdir, o->exp_tag, suffix);
+    if (ksprintf(&ks, "%s/%s-%s", o->outdir, o->exp_tag, suffix) < 0) {
+        free(ks.s);
+        tsc_error("out of memory");
+        return NULL;
+    }
     return ks.s;
 }
 
@@ -190,60 +233,71 @@ static void alignment_summary(const tsc_hdr_t *h)
             (long long)info_int(h, "ambig"), (long long)(ou + oa), (long long)ou, (long long)oa);
 }
 
-/* EM + report (+ tag): shared by assign and resume */
+/* EM + report (+ tag): shared by assign and resume; GTF (assign only) for the QC families */
 static int run_model(const assign_opt_t *o, const char *bindir, const char *checkpoint, const char *bam,
-                     const char *bed)
+                     const char *bed, const char *gtf)
 {
-    char *fit = path_of(o, "fit.tsc.tmp"), *prefix = NULL, *updated = NULL;
+    char *fit = path_of(o, "fit.tsc.tmp"), *prefix = path_of(o, ""), *updated = NULL, *html = NULL;
     av_t em = { 0 }, blocks = { 0 }, rep = { 0 }, tag = { 0 };
-    char **p2[2];
+    av_t *p2[2];
     char msg[64];
     double t0 = tsc_realtime();
     int ret = -1;
+    if (!fit || !prefix) goto done;
+    prefix[strlen(prefix) - 1] = 0; /* OUTDIR/EXP_TAG */
     lg(3, "Running Expectation-Maximization...");
     av_add(&blocks, "tsc-blocks"); av_add(&blocks, checkpoint);
     av_add(&em, "tsc-em");
-    av_add(&em, "--pi-prior"); av_add(&em, o->pi_prior);
-    av_add(&em, "--theta-prior"); av_add(&em, o->theta_prior);
-    av_add(&em, "--em-epsilon"); av_add(&em, o->em_epsilon);
-    av_add(&em, "--max-iter"); av_add(&em, o->max_iter);
-    av_add(&em, "--backend"); av_add(&em, o->backend);
-    av_add(&em, "-t"); av_add(&em, o->ncpu);
-    if (o->use_likelihood) av_add(&em, "--use-likelihood");
+    av_add(&em, "--pi-prior"); av_num(&em, o->em.pi_prior);
+    av_add(&em, "--theta-prior"); av_num(&em, o->em.theta_prior);
+    av_add(&em, "--em-epsilon"); av_num(&em, o->em.epsilon);
+    av_add(&em, "--max-iter"); av_num(&em, o->em.max_iter);
+    av_add(&em, "--backend"); av_add(&em, tsc_em_backend_name(o->em.backend));
+    av_add(&em, "-t"); av_num(&em, o->em.n_threads);
+    if (o->em.use_likelihood) av_add(&em, "--use-likelihood");
     if (g_level < 3) av_add(&em, "--quiet");
-    p2[0] = blocks.a; p2[1] = em.a;
-    if (tsc_run_pipeline(bindir, p2, 2, NULL, fit, NULL) < 0) goto done;
+    p2[0] = &blocks, p2[1] = &em;
+    if (run(bindir, p2, 2, NULL, fit) < 0) goto done;
     elapsed(msg, sizeof msg, t0);
     lg(3, "EM completed in %s", msg);
     lg(3, "Generating Report...");
-    prefix = path_of(o, "");
-    prefix[strlen(prefix) - 1] = 0; /* OUTDIR/EXP_TAG */
     av_add(&rep, "tsc-report");
     av_add(&rep, "-o"); av_add(&rep, prefix);
-    av_add(&rep, "--reassign-mode"); av_add(&rep, o->reassign_mode);
-    av_add(&rep, "--conf-prob"); av_add(&rep, o->conf_prob);
+    av_add(&rep, "--reassign-mode"); av_add(&rep, tsc_ra_mode_name(o->rep.mode));
+    av_add(&rep, "--conf-prob"); av_num(&rep, o->rep.conf_prob);
+    if (o->qc) {
+        if (!(html = path_of(o, "report.html"))) goto done;
+        av_add(&rep, "--html"); av_add(&rep, html);
+        av_add(&rep, "--multiqc"); av_add(&rep, prefix);
+        av_add(&rep, "--sample"); av_add(&rep, o->exp_tag);
+        if (o->family_attr && gtf) {
+            av_add(&rep, "--annotation"); av_add(&rep, gtf);
+            av_add(&rep, "--group-by"); av_add(&rep, o->family_attr);
+        }
+    }
     av_add(&rep, fit);
-    p2[0] = rep.a;
-    if (tsc_run_pipeline(bindir, p2, 1, NULL, NULL, NULL) < 0) goto done;
+    p2[0] = &rep;
+    if (run(bindir, p2, 1, NULL, NULL) < 0) goto done;
+    if (html) lg(3, "QC report: %s", html);
     if (bam) {
         lg(3, "Creating updated SAM file...");
-        updated = path_of(o, "updated.bam");
+        if (!(updated = path_of(o, "updated.bam"))) goto done;
         av_add(&tag, "tsc-tag");
-        av_add(&tag, "-t"); av_add(&tag, o->ncpu);
-        av_add(&tag, "--reassign-mode"); av_add(&tag, o->reassign_mode);
-        av_add(&tag, "--conf-prob"); av_add(&tag, o->conf_prob);
+        av_add(&tag, "-t"); av_num(&tag, o->em.n_threads);
+        av_add(&tag, "--reassign-mode"); av_add(&tag, tsc_ra_mode_name(o->rep.mode));
+        av_add(&tag, "--conf-prob"); av_num(&tag, o->rep.conf_prob);
         av_add(&tag, "-o"); av_add(&tag, updated);
         av_add(&tag, "-l"); av_add(&tag, bed);
-        av_add(&tag, "--overlap-threshold"); av_add(&tag, o->overlap_threshold);
-        av_add(&tag, "--stranded-mode"); av_add(&tag, o->stranded_mode);
+        av_add(&tag, "--overlap-threshold"); av_num(&tag, o->overlap_threshold);
+        av_add(&tag, "--stranded-mode"); av_add(&tag, tsc_strand_mode_name(o->strand_mode));
         av_add(&tag, fit); av_add(&tag, bam);
-        p2[0] = tag.a;
-        if (tsc_run_pipeline(bindir, p2, 1, NULL, NULL, NULL) < 0) goto done;
+        p2[0] = &tag;
+        if (run(bindir, p2, 1, NULL, NULL) < 0) goto done;
     }
     ret = 0;
 done:
-    unlink(fit);
-    free(fit); free(prefix); free(updated);
+    if (fit) unlink(fit);
+    free(fit); free(prefix); free(updated); free(html);
     av_free(&em); av_free(&blocks); av_free(&rep); av_free(&tag);
     return ret;
 }
@@ -252,28 +306,30 @@ static int assign(const assign_opt_t *o, const char *bindir, const char *bam, co
 {
     char *bed = path_of(o, "loci.bed.tmp"), *ckpt = path_of(o, "checkpoint.tsc"), *ckpt_tmp = path_of(o, "checkpoint.tsc.tmp");
     av_t reg = { 0 }, fetch = { 0 }, mtx = { 0 };
-    char **p2[2], msg[64];
+    av_t *p2[2];
+    char msg[64];
     double t0 = tsc_realtime(), t1;
     tsc_rstream_t *r = NULL;
     int ret = -1;
+    if (!bed || !ckpt || !ckpt_tmp) goto done;
     lg(3, "Loading annotation...");
     av_add(&reg, "tsc-regions"); av_add(&reg, "--attribute"); av_add(&reg, o->attribute); av_add(&reg, gtf);
-    p2[0] = reg.a;
-    if (tsc_run_pipeline(bindir, p2, 1, NULL, bed, NULL) < 0) goto done;
+    p2[0] = &reg;
+    if (run(bindir, p2, 1, NULL, bed) < 0) goto done;
     elapsed(msg, sizeof msg, t0);
     lg(3, "Loaded annotation in %s", msg);
     lg(3, "Loading alignments...");
     t1 = tsc_realtime();
     av_add(&fetch, "tsc-fetch");
-    av_add(&fetch, "-t"); av_add(&fetch, o->ncpu);
-    av_add(&fetch, "--overlap-threshold"); av_add(&fetch, o->overlap_threshold);
-    av_add(&fetch, "--stranded-mode"); av_add(&fetch, o->stranded_mode);
+    av_add(&fetch, "-t"); av_num(&fetch, o->em.n_threads);
+    av_add(&fetch, "--overlap-threshold"); av_num(&fetch, o->overlap_threshold);
+    av_add(&fetch, "--stranded-mode"); av_add(&fetch, tsc_strand_mode_name(o->strand_mode));
     av_add(&fetch, "--names");
     if (g_level >= 3) av_add(&fetch, "--progress");
     av_add(&fetch, bed); av_add(&fetch, bam);
     av_add(&mtx, "tsc-matrix"); av_add(&mtx, "--no-feature-key"); av_add(&mtx, o->no_feature_key);
-    p2[0] = fetch.a; p2[1] = mtx.a;
-    if (tsc_run_pipeline(bindir, p2, 2, NULL, ckpt_tmp, NULL) < 0) goto done;
+    p2[0] = &fetch, p2[1] = &mtx;
+    if (run(bindir, p2, 2, NULL, ckpt_tmp) < 0) goto done;
     if (rename(ckpt_tmp, ckpt) < 0) { tsc_error("cannot rename %s: %s", ckpt_tmp, strerror(errno)); goto done; }
     elapsed(msg, sizeof msg, t1);
     lg(3, "Loaded alignment in %s", msg);
@@ -285,29 +341,31 @@ static int assign(const assign_opt_t *o, const char *bindir, const char *bam, co
     tsc_rs_close(r);
     r = NULL;
     if (o->skip_em) { lg(3, "Skipping EM..."); ret = 0; goto done; }
-    ret = run_model(o, bindir, ckpt, o->updated_sam ? bam : NULL, bed);
+    ret = run_model(o, bindir, ckpt, o->updated_sam ? bam : NULL, bed, gtf);
 done:
-    unlink(bed);
-    unlink(ckpt_tmp);
+    if (bed) unlink(bed);
+    if (ckpt_tmp) unlink(ckpt_tmp);
     tsc_rs_close(r);
     free(bed); free(ckpt); free(ckpt_tmp);
     av_free(&reg); av_free(&fetch); av_free(&mtx);
     return ret;
 }
 
-static int check_choice(const char *opt, const char *v, const char *const *ok)
+/* a bad option value: the message, and a flag so that every bad option is reported before exiting */
+static int usage_bad(const char *fmt, const char *arg) TSC_PRINTF(1, 0);
+static int usage_bad(const char *fmt, const char *arg)
 {
-    for (; *ok; ok++)
-        if (strcmp(v, *ok) == 0) return 0;
-    tsc_usage_error("--%s: invalid choice '%s'", opt, v);
-    return -1;
+    char msg[256];
+    snprintf(msg, sizeof msg, fmt, arg);
+    tsc_error("%s", msg);
+    return 1;
 }
 
 int main(int argc, char *argv[])
 {
     enum { O_OUTDIR = 1000, O_EXPTAG, O_RMODE, O_CONF, O_OMODE, O_OTHR, O_ACLASS, O_STRAND, O_ATTR, O_NFK,
            O_PIP, O_THP, O_EPS, O_MAXIT, O_LIK, O_SKIP, O_USAM, O_NCPU, O_TMPDIR, O_QUIET, O_DEBUG, O_LOG,
-           O_BACKEND };
+           O_BACKEND, O_NOQC, O_FAMILY };
     static const struct option lopts[] = {
         { "outdir", 1, NULL, O_OUTDIR }, { "exp_tag", 1, NULL, O_EXPTAG }, { "reassign_mode", 1, NULL, O_RMODE },
         { "conf_prob", 1, NULL, O_CONF }, { "overlap_mode", 1, NULL, O_OMODE }, { "overlap_threshold", 1, NULL, O_OTHR },
@@ -316,16 +374,14 @@ int main(int argc, char *argv[])
         { "em_epsilon", 1, NULL, O_EPS }, { "max_iter", 1, NULL, O_MAXIT }, { "use_likelihood", 0, NULL, O_LIK },
         { "skip_em", 0, NULL, O_SKIP }, { "updated_sam", 0, NULL, O_USAM }, { "ncpu", 1, NULL, O_NCPU },
         { "tempdir", 1, NULL, O_TMPDIR }, { "quiet", 0, NULL, O_QUIET }, { "debug", 0, NULL, O_DEBUG },
-        { "logfile", 1, NULL, O_LOG }, { "backend", 1, NULL, O_BACKEND },
+        { "logfile", 1, NULL, O_LOG }, { "backend", 1, NULL, O_BACKEND }, { "no_qc", 0, NULL, O_NOQC },
+        { "family_attribute", 1, NULL, O_FAMILY },
         { "help", 0, NULL, 'h' }, { "version", 0, NULL, 'V' }, { NULL, 0, NULL, 0 }
     };
-    static const char *const modes[] = { "exclude", "choose", "average", "conf", "unique", NULL };
-    static const char *const strands[] = { "None", "RF", "R", "FR", "F", NULL };
-    static const char *const backends[] = { "auto", "openmp", "opencl", NULL };
     assign_opt_t o;
     int c, i, ret, bad = 0;
     char *bindir, **args;
-    double t0 = tsc_realtime(), d;
+    double t0 = tsc_realtime();
     int64_t iv;
 
     tsc_set_progname("tsc-assign");
@@ -343,48 +399,76 @@ int main(int argc, char *argv[])
         switch (c) {
         case O_OUTDIR: o.outdir = optarg; break;
         case O_EXPTAG: o.exp_tag = optarg; break;
-        case O_RMODE: o.reassign_mode = optarg; bad |= check_choice("reassign_mode", optarg, modes); break;
-        case O_CONF: o.conf_prob = optarg; if (tsc_parse_double(optarg, 0, 1, &d) < 0) bad |= tsc_usage_error("--conf_prob: not a number in [0,1]: '%s'", optarg) ? -1 : 0; break;
+        case O_RMODE:
+            if ((o.rep.mode = tsc_ra_mode_parse(optarg, 0)) < 0) bad |= usage_bad("--reassign_mode: invalid choice '%s'", optarg);
+            break;
+        case O_CONF:
+            if (tsc_parse_double(optarg, 0, 1, &o.rep.conf_prob) < 0) bad |= usage_bad("--conf_prob: not a number in [0,1]: '%s'", optarg);
+            break;
         case O_OMODE:
-            o.overlap_mode = optarg;
             if (strcmp(optarg, "threshold") != 0) {
                 tsc_error("--overlap_mode %s is not implemented (nor is it upstream, Q23); only 'threshold' is", optarg);
                 return 2;
             }
             break;
-        case O_OTHR: o.overlap_threshold = optarg; if (tsc_parse_double(optarg, 0, 1, &d) < 0) bad |= tsc_usage_error("--overlap_threshold: not a number in [0,1]: '%s'", optarg) ? -1 : 0; break;
+        case O_OTHR:
+            if (tsc_parse_double(optarg, 0, 1, &o.overlap_threshold) < 0) bad |= usage_bad("--overlap_threshold: not a number in [0,1]: '%s'", optarg);
+            break;
         case O_ACLASS:
-            o.annotation_class = optarg;
             if (strcmp(optarg, "intervaltree") != 0) {
                 tsc_error("--annotation_class %s is not available; tsc has its own interval index (use intervaltree)", optarg);
                 return 2;
             }
             break;
-        case O_STRAND: o.stranded_mode = optarg; bad |= check_choice("stranded_mode", optarg, strands); break;
+        case O_STRAND:
+            if ((o.strand_mode = tsc_strand_mode_parse(optarg)) < 0) bad |= usage_bad("--stranded_mode: invalid choice '%s'", optarg);
+            break;
         case O_ATTR: o.attribute = optarg; break;
         case O_NFK: o.no_feature_key = optarg; break;
-        case O_PIP: o.pi_prior = optarg; if (tsc_parse_int64(optarg, 0, INT32_MAX, &iv) < 0) bad |= tsc_usage_error("--pi_prior: not a non-negative integer: '%s'", optarg) ? -1 : 0; break;
-        case O_THP: o.theta_prior = optarg; if (tsc_parse_int64(optarg, 0, INT32_MAX, &iv) < 0) bad |= tsc_usage_error("--theta_prior: not a non-negative integer: '%s'", optarg) ? -1 : 0; break;
-        case O_EPS: o.em_epsilon = optarg; if (tsc_parse_double(optarg, 0, 1e300, &d) < 0) bad |= tsc_usage_error("--em_epsilon: not a number: '%s'", optarg) ? -1 : 0; break;
-        case O_MAXIT: o.max_iter = optarg; if (tsc_parse_int64(optarg, 1, INT32_MAX, &iv) < 0) bad |= tsc_usage_error("--max_iter: not a positive integer: '%s'", optarg) ? -1 : 0; break;
-        case O_LIK: o.use_likelihood = 1; break;
+        case O_PIP:
+            if (tsc_parse_int64(optarg, 0, INT32_MAX, &iv) < 0) bad |= usage_bad("--pi_prior: not a non-negative integer: '%s'", optarg);
+            else o.em.pi_prior = (double)iv;
+            break;
+        case O_THP:
+            if (tsc_parse_int64(optarg, 0, INT32_MAX, &iv) < 0) bad |= usage_bad("--theta_prior: not a non-negative integer: '%s'", optarg);
+            else o.em.theta_prior = (double)iv;
+            break;
+        case O_EPS:
+            if (tsc_parse_double(optarg, 0, 1e300, &o.em.epsilon) < 0) bad |= usage_bad("--em_epsilon: not a number: '%s'", optarg);
+            break;
+        case O_MAXIT:
+            if (tsc_parse_int(optarg, 1, INT32_MAX, &o.em.max_iter) < 0) bad |= usage_bad("--max_iter: not a positive integer: '%s'", optarg);
+            break;
+        case O_LIK: o.em.use_likelihood = 1; break;
         case O_SKIP: o.skip_em = 1; break;
         case O_USAM: o.updated_sam = 1; break;
-        case O_NCPU: o.ncpu = optarg; if (tsc_parse_int64(optarg, 1, 1024, &iv) < 0) bad |= tsc_usage_error("--ncpu: not an integer in 1..1024: '%s'", optarg) ? -1 : 0; break;
+        case O_NCPU:
+            if (tsc_parse_int(optarg, 1, 1024, &o.em.n_threads) < 0) bad |= usage_bad("--ncpu: not an integer in 1..1024: '%s'", optarg);
+            break;
         case O_TMPDIR: break;
         case O_QUIET: o.quiet = 1; break;
         case O_DEBUG: o.debug = 1; break;
         case O_LOG: o.logfile = optarg; break;
-        case O_BACKEND: o.backend = optarg; bad |= check_choice("backend", optarg, backends); break;
+        case O_BACKEND:
+            if (strcmp(optarg, "auto") == 0) o.em.backend = TSC_EM_AUTO;
+            else if (strcmp(optarg, "openmp") == 0) o.em.backend = TSC_EM_OPENMP;
+            else if (strcmp(optarg, "opencl") == 0) o.em.backend = TSC_EM_OPENCL;
+            else bad |= usage_bad("--backend: invalid choice '%s'", optarg);
+            break;
+        case O_NOQC: o.qc = 0; break;
+        case O_FAMILY: o.family_attr = optarg; break;
         case 'h': usage(stdout, &o); return tsc_close_stdout() ? 1 : 0;
         case 'V': tsc_print_version(); return tsc_close_stdout() ? 1 : 0;
         default: return tsc_usage_error("unknown option");
         }
     }
-    if (bad) return 2;
+    if (bad) return tsc_usage_error("invalid option values (above)");
     if (o.resume ? argc - optind != 1 : argc - optind != 2)
         return tsc_usage_error(o.resume ? "resume needs one CHECKPOINT" : "needs ALIGNMENTS and ANNOTATION.gtf");
     if (o.resume && o.updated_sam) return tsc_usage_error("--updated_sam is not available with resume (as upstream)");
+    if (o.resume && o.family_attr) return tsc_usage_error("--family_attribute needs the annotation: not available with resume");
+    if (o.family_attr && !*o.family_attr) return tsc_usage_error("--family_attribute: empty name");
+    if (tsc_em_opt_check(&o.em) < 0 || tsc_report_opt_check(&o.rep) < 0) return 2;
     g_level = o.debug ? 4 : o.quiet ? 2 : 3;
     if (o.debug) tsc_set_verbosity(TSC_LOG_DEBUG);
     if (o.logfile) {
@@ -398,7 +482,7 @@ int main(int argc, char *argv[])
     if (mkdir_p(o.outdir) < 0) { tsc_error("cannot create the output directory %s: %s", o.outdir, strerror(errno)); return 1; }
     bindir = tsc_exe_dir();
     lg(4, "tsc-assign %s: tools from %s", TSC_VERSION, bindir ? bindir : "PATH");
-    ret = o.resume ? run_model(&o, bindir, args[optind], NULL, NULL) : assign(&o, bindir, args[optind], args[optind + 1]);
+    ret = o.resume ? run_model(&o, bindir, args[optind], NULL, NULL, NULL) : assign(&o, bindir, args[optind], args[optind + 1]);
     if (ret == 0) {
         char msg[64];
         elapsed(msg, sizeof msg, t0);

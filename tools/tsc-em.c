@@ -46,6 +46,10 @@ static int attach_fit(tsc_mtx_t *m, tsc_em_result_t *r, const char *cmdline)
     m->pi = r->pi, m->theta = r->theta, m->pi_init = r->pi_init, m->theta_init = r->theta_init, m->z = r->z;
     r->pi = r->theta = r->pi_init = r->theta_init = r->z = NULL;
     m->lnl = r->lnl;
+    free(m->trace_diff), free(m->trace_lnl);
+    m->n_trace = r->trace_diff ? r->iterations : 0;
+    m->trace_diff = r->trace_diff, m->trace_lnl = r->trace_lnl;
+    r->trace_diff = r->trace_lnl = NULL;
     /* the FIT is in original order whatever came in: no block sections */
     free(m->brpt), free(m->brow), free(m->bcpt), free(m->bcol);
     m->brpt = m->brow = m->bcpt = NULL, m->bcol = NULL, m->n_blocks = 0;

@@ -1,7 +1,9 @@
 #!/bin/sh
 # examples/Makefile (make -j2) and examples/Snakefile (snakemake --cores 2) give the same merged
 # matrix: 200 loci x 3 samples; every sample column equals that sample's own tables (all-loci table
-# from the pipe, TE_counts from tsc-assign) for every locus it has.
+# from the pipe, TE_counts from tsc-assign) for every locus it has. Both give the same family
+# matrix, whose columns sum to the locus matrix's, and MultiQC (run by both) finds every tsc
+# section with the three samples and the numbers of the samples' files.
 set -u
 ex=$(cd ../../examples && pwd)
 fail=0
@@ -14,6 +16,28 @@ grep -v '^#' "$TMPD/snake/merged.tsv" > "$TMPD/s"
 cmp "$TMPD/m" "$TMPD/s" || { echo "make and snakemake merged matrices differ"; fail=1; }
 [ "$(head -n 1 "$TMPD/m")" = "$(printf 'locus\tsampleA\tsampleB\tsampleC')" ] || { echo "bad header: $(head -n 1 "$TMPD/m")"; fail=1; }
 [ "$(wc -l < "$TMPD/m")" -eq 201 ] || { echo "expected 200 loci rows, got $(($(wc -l < "$TMPD/m") - 1))"; fail=1; }
+# families: the same from both, 4 families (ERV1 ERVK ERVL L1), column totals kept
+grep -v '^#' "$TMPD/make/families.tsv" > "$TMPD/fm"
+grep -v '^#' "$TMPD/snake/families.tsv" | cmp -s - "$TMPD/fm" || { echo "make and snakemake family matrices differ"; fail=1; }
+[ "$(cut -f 1 "$TMPD/fm" | tr '\n' ' ')" = "repFamily ERV1 ERVK ERVL L1 " ] || { echo "families: $(cut -f 1 "$TMPD/fm" | tr '\n' ' ')"; fail=1; }
+sums() { awk -F '\t' 'NR > 1 { for (i = 2; i <= NF; i++) s[i] += $i; n = NF } END { for (i = 2; i <= n; i++) printf "%s ", s[i]; print "" }' "$1"; }
+[ "$(sums "$TMPD/fm")" = "$(sums "$TMPD/m")" ] || { echo "family totals $(sums "$TMPD/fm") != locus totals $(sums "$TMPD/m")"; fail=1; }
+# MultiQC: each tsc section in multiqc_data, one row per sample, the numbers of the JSON files
+for d in make snake; do
+    for sec in fragments assignment families; do
+        f="$TMPD/$d/multiqc_data/multiqc_tsc_${sec}_plot.txt"
+        [ -s "$f" ] || { echo "$d: MultiQC did not find the tsc_$sec section"; fail=1; continue; }
+        [ "$(cut -f 1 "$f" | tr '\n' ' ')" = "Sample sampleA sampleB sampleC " ] || { echo "$d: $sec: samples $(cut -f 1 "$f" | tr '\n' ' ')"; fail=1; }
+    done
+    for sec in fragments assignment families; do grep -q "\"multiqc_tsc_${sec}_plot\"" "$TMPD/$d/multiqc_data/multiqc_data.json" || { echo "$d: no multiqc_tsc_${sec}_plot in multiqc_data.json"; fail=1; }; done
+done
+f="$TMPD/make/multiqc_data/multiqc_tsc_families_plot.txt"
+for s in sampleA sampleB sampleC; do
+    # the families section of MultiQC holds the family matrix's column of the sample
+    want=$(awk -F '\t' -v s=$s 'NR == 1 { for (i = 2; i <= NF; i++) if ($i == s) c = i; next } { printf "%s=%s ", $1, $c }' "$TMPD/fm")
+    got=$(awk -F '\t' -v s=$s 'NR == 1 { for (i = 2; i <= NF; i++) h[i] = $i; next } $1 == s { for (i = 2; i <= NF; i++) if ($i != "") print h[i] "=" $i }' "$f" | sort | tr '\n' ' ')
+    [ "$got" = "$want" ] || { echo "MultiQC families of $s: $got, want $want"; fail=1; }
+done
 # each column against tsc-assign's TE_counts of that sample (loci it saw; others must be 0)
 col=2
 for s in sampleA sampleB sampleC; do

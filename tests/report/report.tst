@@ -22,3 +22,9 @@ P odd-conf-TE_counts.tsv tsc-view -b odd.fit.txt | tsc-report --reassign_mode co
 P odd-unique-TE_counts.tsv tsc-view -b odd.fit.txt | tsc-report -m unique -c 0.6 -o "$TMPD/o" && cat "$TMPD/o-TE_counts.tsv"
 P odd-run_stats.tsv tsc-view -b odd.fit.txt | tsc-report -m average -c 0.6 -o "$TMPD/o" && cat "$TMPD/o-run_stats.tsv"
 P odd-all_loci.tsv tsc-view -b odd.fit.txt | tsc-report -m average -c 0.6 -o "$TMPD/o" --all-loci - | grep -v '^# \(version\|command\|input\):'
+N empty_name tsc-report --html "" -o "$TMPD/x" odd.fit.txt
+N go_together tsc-report -A x.gtf --html "$TMPD/x.html" -o "$TMPD/x" odd.fit.txt
+N go_together tsc-report -g repFamily --html "$TMPD/x.html" -o "$TMPD/x" odd.fit.txt
+N are_for_--html tsc-report -A x.gtf -g repFamily -o "$TMPD/x" odd.fit.txt
+N cannot_open tsc-view -b odd.fit.txt | tsc-report -A /nonexistent.gtf -g repFamily --html "$TMPD/x.html" -o "$TMPD/x"
+P . tsc-view -b odd.fit.txt | tsc-report --html "$TMPD/x.html" --multiqc "$TMPD/x" -o "$TMPD/x" && xmllint --noout "$TMPD/x.html" && grep -q '"tsc_families"' "$TMPD/x-tsc_families_mqc.json"
