@@ -539,9 +539,10 @@ static inline int star_mapq(int n) { return n == 1 ? 255 : n == 2 ? 3 : n <= 4 ?
 /* the records of a read with N alignments AL (HI order = key order), or unmapped (reason UT) */
 static int put_read(scwork_t *w, kstring_t *ks, saln_t *al, int n, int ut, const char *origin, rdinfo_t *ri)
 {
-    const int rl = w->sc->s->o.read_len;
+    const int rl = w->sc->s->o.read_len, seq_mode = w->sc->s->o.seq_mode;
     if (n == 0) {
-        int64_t at = put_core(ks, w->name, w->l_name, BAM_FUNMAP, -1, -1, -1, 0, NULL, 0, w->pk[0], w->qual, rl, -1, -1, 0);
+        int64_t at = put_core(ks, w->name, w->l_name, BAM_FUNMAP, -1, -1, -1, 0, NULL, 0, w->pk[0], w->qual,
+                              seq_mode == TSC_SIM_SEQ_NONE ? 0 : rl, -1, -1, 0);
         if (at < 0) return -1;
         int e = put_tag_i(ks, "NH", 0) | put_tag_i(ks, "HI", 0) | put_tag_i(ks, "AS", 0) | put_tag_i(ks, "nM", 0);
         e |= put_tag_a(ks, "uT", (char)('0' + ut));
@@ -569,8 +570,9 @@ static int put_read(scwork_t *w, kstring_t *ks, saln_t *al, int n, int ut, const
     for (int i = 0; i < n; i++) {
         const saln_t *a = &al[i];
         int flag = (a->rev ? BAM_FREVERSE : 0) | (i != prim ? BAM_FSECONDARY : 0);
+        int l_seq = seq_mode == TSC_SIM_SEQ_NONE || (seq_mode == TSC_SIM_SEQ_PRIMARY && i != prim) ? 0 : rl;
         int64_t at = put_core(ks, w->name, w->l_name, flag, a->tid, a->pos, a->end, star_mapq(n), a->cig, a->n_cig,
-                              w->pk[a->rev], a->rev ? w->qrev : w->qual, rl, -1, -1, 0);
+                              w->pk[a->rev], a->rev ? w->qrev : w->qual, l_seq, -1, -1, 0);
         if (at < 0) return -1;
         int e = put_tag_i(ks, "NH", n) | put_tag_i(ks, "HI", i + 1) | put_tag_i(ks, "AS", a->as) | put_tag_i(ks, "nM", a->nm);
         if (e || put_bc_tags(w, ks, origin) < 0) return -1;

@@ -179,11 +179,11 @@ static char *canonical_cl_sc(const tsc_sim_opt_t *o, const tsc_sim_sc_opt_t *so,
                   " --read-length %d --insert-mean %g --insert-sd %g --fraction-te %g --fraction-unannotated %g"
                   " --expressed %g --unmapped %g --paralogs %g --max-hits %d --cells %d --ambient %d"
                   " --ambient-fraction %g --celltypes %d --reads-per-umi %g --no-barcode %g --barcode-errors %g"
-                  " --umi-length %d%s%s%s%s",
+                  " --umi-length %d --seq %s%s%s%s%s",
              (unsigned long long)o->seed, (long long)o->n_frag, o->n_loci, o->n_genes, o->n_chrom, o->read_len,
              o->ins_mean, o->ins_sd, o->frac_te, o->frac_unannot, o->frac_expressed, o->frac_unmapped, o->frac_paralog,
              o->max_hits, so->n_cells, so->n_ambient, so->frac_ambient, so->n_types, so->dup_mean, so->frac_nocb,
-             so->frac_bcerr, so->umi_len, so->cb_suffix ? " --cb-suffix" : "", so->origin_tag ? " --origin-tag" : "",
+             so->frac_bcerr, so->umi_len, seq_name[o->seq_mode], so->cb_suffix ? " --cb-suffix" : "", so->origin_tag ? " --origin-tag" : "",
              sorted ? " --sorted" : "", ms);
     return ks.s;
 }
