@@ -2,7 +2,7 @@
 """check_sc.py -- validate a single-cell tsc-simulate data set (made with --origin-tag).
 
 Usage: samtools view -h X.bam | check_sc.py PREFIX READS [--sorted] [--cb-suffix] [--read-length N]
-       [--umi-length N] [--reads-per-umi F]
+       [--umi-length N] [--reads-per-umi F] [--ambient-fraction F]
 
 Checks, against PREFIX.whitelist.tsv, PREFIX.celltypes.tsv, PREFIX.cells.truth.tsv, PREFIX.truth.tsv:
   * READS primary records, one per read name; every record's CIGAR query length = SEQ length = read
@@ -13,7 +13,8 @@ Checks, against PREFIX.whitelist.tsv, PREFIX.celltypes.tsv, PREFIX.cells.truth.t
   * barcodes: CB is '-' (then UB is '-') or a 16-base barcode (with '-1' under --cb-suffix) at most
     one substitution from CR; UB at most one from UR; the same tags on every record of a read;
   * the whitelist holds distinct barcodes and is the celltype table's first column, in order;
-    barcodes outside it (ambient) have far fewer reads than the cells;
+    barcodes outside it (ambient) have far fewer reads than the cells, and about
+    --ambient-fraction of the reads with a barcode;
   * the truth: for every (CB, true locus YL) the distinct UMIs and the reads equal true_umis and
     true_reads of PREFIX.cells.truth.tsv, and PREFIX.truth.tsv sums the whitelisted cells' UMIs;
   * duplicates: reads per (CB, UB, locus) average near --reads-per-umi;
@@ -30,6 +31,7 @@ suffix = '--cb-suffix' in args
 rl = int(args[args.index('--read-length') + 1]) if '--read-length' in args else 90
 ul = int(args[args.index('--umi-length') + 1]) if '--umi-length' in args else 12
 dup = float(args[args.index('--reads-per-umi') + 1]) if '--reads-per-umi' in args else 3.0
+amb_frac = float(args[args.index('--ambient-fraction') + 1]) if '--ambient-fraction' in args else 0.03
 
 errors = []
 def bad(msg, line=''):
@@ -177,6 +179,9 @@ mc = sum(cells) / len(cells)
 ma = sum(amb) / len(amb) if amb else 0
 if not amb or ma > 0.1 * mc:
     bad('ambient barcodes: %d, %.1f reads each; cells %.1f' % (len(amb), ma, mc))
+share = sum(amb) / max(1, sum(amb) + sum(cells))
+if abs(share - amb_frac) > 0.25 * amb_frac + 0.002:
+    bad('reads from ambient barcodes: %.4f of those with a barcode, expected about %g' % (share, amb_frac))
 if n_reads >= 50 * len(wl) and min(cells) == 0:
     bad('a whitelisted cell without reads')
 # duplicates
@@ -196,5 +201,5 @@ if len(set(ctype.values())) > 1 and not any(len(t) == 1 and sum(t.values()) >= 2
 if errors:
     print('\n'.join(errors))
     sys.exit(1)
-print('ok: %d reads, %d records, %d barcodes (%d cells, %d ambient), %d molecules at loci, %.2f reads each'
-      % (len(reads), sum(r[4] for r in reads.values()), len(per_bc), len(wl), len(amb), len(mol), dm))
+print('ok: %d reads, %d records, %d barcodes (%d cells, %d ambient: %.4f of the reads), %d molecules at loci, '
+      '%.2f reads each' % (len(reads), sum(r[4] for r in reads.values()), len(per_bc), len(wl), len(amb), share, len(mol), dm))
