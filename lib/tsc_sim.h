@@ -17,8 +17,8 @@
 #include "tsc_util.h"
 
 #define TSC_SIM_MAX_RL 300 /* longest read length */
-/* Version of the data model: bumped whenever the same options and seed would give other data
- * (tsc-simulate --version prints it; make bench keys its cached data on it). */
+/* Version of the data model: bumped whenever the same options and seed would give other data,
+ * bulk or single-cell (tsc-simulate --version prints it; make bench keys its cached data on it). */
 #define TSC_SIM_MODEL 1
 
 enum tsc_sim_library { TSC_SIM_UNSTRANDED = 0, TSC_SIM_FR = 1, TSC_SIM_RF = 2 };

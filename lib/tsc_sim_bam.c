@@ -1,6 +1,7 @@
-/* tsc_sim_bam.c -- tsc-simulate's BAM output: fragments generated in parallel batches and written
- * in fragment order (name-collated), or coordinate-sorted in memory by chunks, spilled to
- * temporary BAMs and merged, then indexed (BAI). No external sort.
+/* tsc_sim_bam.c -- tsc-simulate's BAM output: the records of a producer (the bulk mode's fragments,
+ * or the single-cell mode's reads) generated in parallel batches and written in batch order
+ * (name-collated), or coordinate-sorted in memory by chunks, spilled to temporary BAMs and merged,
+ * then indexed (BAI). No external sort.
  * Part of tsc (Telescope in C). MIT licence. */
 #include <stdlib.h>
 #include <string.h>

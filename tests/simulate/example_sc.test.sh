@@ -17,8 +17,6 @@ cmp "$T/g1" "$T/g2"
 samtools quickcheck "$ex/data/sc.bam"
 test "$(samtools view -c -F 0x900 "$ex/data/sc.bam")" -eq 30000
 test "$(wc -l < "$ex/data/sc.whitelist.tsv")" -eq 300
-cp "$ex/data/sc.bam" "$T/re.bam"
-samtools index "$T/re.bam"
-cmp "$T/re.bam.bai" "$ex/data/sc.bam.bai"
+samtools view -H "$ex/data/sc.bam" | grep -q '^@HD.*SO:unsorted.*GO:query'
 test "$(du -ck "$ex"/data/sc.* | tail -1 | cut -f1)" -lt 2048
 echo ok
