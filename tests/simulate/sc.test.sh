@@ -62,6 +62,12 @@ samtools view -h "$T/x.bam" | python3 check_sc.py "$T/x" 20000 --cb-suffix --rea
 head -1 "$T/x.whitelist.tsv" | grep -q '^[ACGT]\{16\}-1$'
 samtools view "$T/x.bam" | grep -q 'CR:Z:[ACGT]\{16\}	UR:Z:[ACGT]\{10\}	CB:Z:[ACGT]\{16\}-1	UB:Z:[ACGT]\{10\}'
 
+# one cell, one type, no ambient barcodes, clean barcodes: every read carries that cell's barcode
+tsc-simulate --single-cell -n 500 --cells 1 --ambient 0 --celltypes 1 --no-barcode 0 --barcode-errors 0 -o "$T/one"
+bc=$(cat "$T/one.whitelist.tsv")
+test "$(samtools view "$T/one.bam" | grep -c "	CR:Z:$bc	UR:Z:\([ACGT]*\)	CB:Z:$bc	UB:Z:\1")" -eq "$(samtools view -c "$T/one.bam")"
+test "$(tail -n +2 "$T/one.celltypes.tsv")" = "$bc	Tcell"
+
 # no reads at all: valid, empty outputs
 tsc-simulate --single-cell -n 0 -o "$T/e"
 test "$(samtools view -c "$T/e.bam")" -eq 0
