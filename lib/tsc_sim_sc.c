@@ -22,7 +22,8 @@ KHASH_SET_INIT_INT64(sc_bc)
 #define TYPE_SPECIFIC 0.3 /* share of expressed loci expressed in one cell type only */
 
 /* random streams, apart from the bulk mode's: the seed is mixed with a constant per kind */
-#define SC_STREAM_MODEL 2            /* from the model seed: cells, types, profiles */
+#define SC_STREAM_MODEL 2            /* from the model seed: the cell types' TE profiles */
+#define SC_SEED_CELLS 0x5c3ce115ULL  /* the sample's cells (barcodes, types, sizes), UMI key: stream 0 */
 #define SC_SEED_MOL 0x5c3a11e5ULL    /* molecule i: stream i */
 #define SC_SEED_READ 0x5c3a2ead5ULL  /* read j of molecule i: stream i * 64 + j */
 #define SC_SEED_SHUF 0x5c35b0ffULL   /* the read order within batch b: stream b */
@@ -193,8 +194,10 @@ tsc_sim_sc_t *tsc_sim_sc_init(const tsc_sim_t *s, const tsc_sim_sc_opt_t *so)
     const int rl = s->o.read_len;
     sc->minsc = (int)(0.66 * (rl - 1));
     sc->umi_mask = so->umi_len >= 32 ? ~0ULL : (1ULL << (2 * so->umi_len)) - 1;
-    tsc_rng_t r;
-    tsc_rng_seed(&r, s->o.model_seed == UINT64_MAX ? s->o.seed : s->o.model_seed, SC_STREAM_MODEL);
+    /* the biology (TE profiles of the types) from the model seed, the cells from the sample's seed */
+    tsc_rng_t r, rm;
+    tsc_rng_seed(&rm, s->o.model_seed == UINT64_MAX ? s->o.seed : s->o.model_seed, SC_STREAM_MODEL);
+    tsc_rng_seed(&r, s->o.seed ^ SC_SEED_CELLS, 0);
     if (!(sc->bc = malloc(sc->n_bc * sizeof(uint64_t))) || !(sc->type = malloc(so->n_cells * sizeof(int))) ||
         !(sc->cell_cum = malloc(so->n_cells * sizeof(double))) ||
         !(sc->prof = calloc(so->n_types, sizeof(profile_t))) || !(sc->type_name = calloc(so->n_types, sizeof(char *))))
@@ -215,7 +218,7 @@ tsc_sim_sc_t *tsc_sim_sc_init(const tsc_sim_t *s, const tsc_sim_sc_opt_t *so)
         if (k < N_TYPE_NAMES ? kputs(type_names[k], &ks) < 0 : ksprintf(&ks, "type%d", k + 1) < 0) goto nomem;
         sc->type_name[k] = ks.s;
     }
-    if (make_profiles(sc, &r) < 0) goto nomem;
+    if (make_profiles(sc, &rm) < 0) goto nomem;
     sc->umi_key = tsc_rng_next(&r);
     if (!(sc->truth = kh_init(sc_truth))) goto nomem;
     return sc;
