@@ -17,8 +17,8 @@
 #include "tsc_util.h"
 
 #define TSC_SIM_MAX_RL 300 /* longest read length */
-/* Version of the data model: bumped whenever the same options and seed would give other data
- * (tsc-simulate --version prints it; make bench keys its cached data on it). */
+/* Version of the data model: bumped whenever the same options and seed would give other data,
+ * bulk or single-cell (tsc-simulate --version prints it; make bench keys its cached data on it). */
 #define TSC_SIM_MODEL 1
 
 enum tsc_sim_library { TSC_SIM_UNSTRANDED = 0, TSC_SIM_FR = 1, TSC_SIM_RF = 2 };
@@ -122,6 +122,22 @@ typedef struct {
     size_t sort_mem;   /* bytes of records held in memory before a sorted chunk is spilled */
     const char *cl;    /* command line for @PG (NULL: none) */
 } tsc_sim_wopt_t;
+
+/** A source of records for tsc_sim_write_bam_gen(): batches 0, 1, ... are generated on any
+ * thread (GEN, with per-thread scratch from WORK_NEW) and then taken in batch order on one thread
+ * (TAKE: it may rewrite KS, updates the caller's totals, returns 1 after the last batch). */
+typedef struct {
+    void *ctx;
+    int64_t n_batch;    /* batches at most */
+    void *(*work_new)(void *ctx); /* NULL: out of memory */
+    void (*work_free)(void *w);
+    int (*gen)(void *ctx, void *w, int64_t batch, kstring_t *ks); /* appends records; 0 or -1 */
+    int (*take)(void *ctx, void *w, int64_t batch, kstring_t *ks); /* 0, 1 (last batch) or -1 */
+} tsc_sim_producer_t;
+
+/** Write the records of P into the BAM FN with header HDR (and FN.bai when sorted). */
+int tsc_sim_write_bam_gen(const tsc_sim_producer_t *p, const sam_hdr_t *hdr, const char *fn,
+                          const tsc_sim_wopt_t *wo) TSC_RESULT_USED;
 
 /** Generate all fragments into the BAM FN (and FN.bai when sorted), accumulating ST (initialised
  * by the caller). Sorting spills chunks to FN.tmp.NNNN.bam, removed afterwards. Returns 0 or -1. */

@@ -4,6 +4,9 @@
 #define TSC_SIM_INTERNAL_H
 
 #include <stdint.h>
+#include <string.h>
+#include <htslib/hts.h>
+#include <htslib/kstring.h>
 #include "tsc_sim.h"
 
 /* ---- random numbers: xoshiro256** seeded through splitmix64; no libm on the fragment path ---- */
@@ -58,6 +61,79 @@ static inline double tsc_rng_norm(tsc_rng_t *r)
     double x = 0;
     for (int i = 0; i < 12; i++) x += tsc_rng_unif(r);
     return x - 6.0;
+}
+
+/* ---- raw BAM records (int32 block_size, then the record, as in a BAM file) ---- */
+
+static inline void le32(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t)v, p[1] = (uint8_t)(v >> 8), p[2] = (uint8_t)(v >> 16), p[3] = (uint8_t)(v >> 24);
+}
+
+/* start a record; returns its offset in KS (for finish_rec), or -1 */
+static inline int64_t put_core(kstring_t *ks, const char *name, int l_name, int flag, int tid, int64_t pos,
+                        int64_t end, int mapq, const uint32_t *cig, int n_cig, const uint8_t *pk,
+                        const uint8_t *q, int l_seq, int mtid, int64_t mpos, int64_t tlen)
+{
+    size_t need = 36 + l_name + 1 + 4 * n_cig + (l_seq + 1) / 2 + l_seq;
+    if (ks_resize(ks, ks->l + need + 256) < 0) return -1;
+    int64_t at = (int64_t)ks->l;
+    uint8_t *p = (uint8_t *)ks->s + ks->l;
+    int bin = (flag & BAM_FUNMAP) || end <= pos ? hts_reg2bin(pos, pos + 1, 14, 5) : hts_reg2bin(pos, end, 14, 5);
+    le32(p + 4, (uint32_t)tid);
+    le32(p + 8, (uint32_t)pos);
+    p[12] = (uint8_t)(l_name + 1);
+    p[13] = (uint8_t)mapq;
+    p[14] = (uint8_t)bin, p[15] = (uint8_t)(bin >> 8);
+    p[16] = (uint8_t)n_cig, p[17] = (uint8_t)(n_cig >> 8);
+    p[18] = (uint8_t)flag, p[19] = (uint8_t)(flag >> 8);
+    le32(p + 20, (uint32_t)l_seq);
+    le32(p + 24, (uint32_t)mtid);
+    le32(p + 28, (uint32_t)mpos);
+    le32(p + 32, (uint32_t)(int32_t)tlen);
+    p += 36;
+    memcpy(p, name, l_name);
+    p[l_name] = 0;
+    p += l_name + 1;
+    for (int i = 0; i < n_cig; i++, p += 4) le32(p, cig[i]);
+    memcpy(p, pk, (l_seq + 1) / 2);
+    p += (l_seq + 1) / 2;
+    memcpy(p, q, l_seq);
+    ks->l += need;
+    return at;
+}
+
+static inline int put_tag_i(kstring_t *ks, const char *tag, int64_t v)
+{
+    if (ks_resize(ks, ks->l + 8) < 0) return -1;
+    uint8_t *p = (uint8_t *)ks->s + ks->l;
+    p[0] = (uint8_t)tag[0], p[1] = (uint8_t)tag[1];
+    if (v >= 0) { /* the smallest type, as samtools writes text integers */
+        if (v <= 255) p[2] = 'C', p[3] = (uint8_t)v, ks->l += 4;
+        else if (v <= 65535) p[2] = 'S', p[3] = (uint8_t)v, p[4] = (uint8_t)(v >> 8), ks->l += 5;
+        else p[2] = 'I', le32(p + 3, (uint32_t)v), ks->l += 7;
+    } else {
+        if (v >= -128) p[2] = 'c', p[3] = (uint8_t)(int8_t)v, ks->l += 4;
+        else if (v >= -32768) p[2] = 's', p[3] = (uint8_t)v, p[4] = (uint8_t)((uint16_t)v >> 8), ks->l += 5;
+        else p[2] = 'i', le32(p + 3, (uint32_t)v), ks->l += 7;
+    }
+    return 0;
+}
+
+static inline int put_tag_z(kstring_t *ks, const char *tag, const char *v, size_t l)
+{
+    if (ks_resize(ks, ks->l + l + 4) < 0) return -1;
+    uint8_t *p = (uint8_t *)ks->s + ks->l;
+    p[0] = (uint8_t)tag[0], p[1] = (uint8_t)tag[1], p[2] = 'Z';
+    memcpy(p + 3, v, l);
+    p[3 + l] = 0;
+    ks->l += l + 4;
+    return 0;
+}
+
+static inline void finish_rec(kstring_t *ks, int64_t at)
+{
+    le32((uint8_t *)ks->s + at, (uint32_t)(ks->l - at - 4));
 }
 
 /* random streams */
