@@ -215,40 +215,6 @@ char *tsc_agg_format(double v, char *buf)
 
 /* ---- the table ---- */
 
-/* the first field of S (pandas-quoted or not) into *NAME, NUL-terminated in place; *REST points
- * after its tab (or at the end). -1 if a quote is not closed. */
-static int first_field(char *s, char **name, char **rest)
-{
-    char *p, *d;
-    if (*s == '"') {
-        for (p = d = s + 1; *p; p++) {
-            if (*p == '"') {
-                if (p[1] == '"') { *d++ = '"'; p++; continue; }
-                break;
-            }
-            *d++ = *p;
-        }
-        if (*p != '"' || (p[1] != '\t' && p[1] != 0)) return -1;
-        *d = 0;
-        *name = s + 1;
-        *rest = p[1] ? p + 2 : p + 1;
-        return 0;
-    }
-    *name = s;
-    if ((p = strchr(s, '\t'))) *p = 0, *rest = p + 1;
-    else *rest = s + strlen(s);
-    return 0;
-}
-
-static void put_field(FILE *out, const char *s)
-{
-    if (strpbrk(s, "\t\"\n\r")) {
-        putc('"', out);
-        for (; *s; s++) { if (*s == '"') putc('"', out); putc(*s, out); }
-        putc('"', out);
-    } else fputs(s, out);
-}
-
 typedef struct { char *name; int64_t idx; } grp_ref_t;
 
 static int cmp_grp(const void *a, const void *b)
@@ -283,7 +249,7 @@ int tsc_aggregate_table(const tsc_groups_t *g, const char *in, FILE *out, const 
             if (kputs(ks.s, &com) < 0 || kputc('\n', &com) < 0) goto nomem;
             continue;
         }
-        if (first_field(ks.s, &name, &rest) < 0) { tsc_error("%s:%lld: unterminated quote", fn, (long long)line); goto done; }
+        if (tsc_tsv_first_field(ks.s, &name, &rest) < 0) { tsc_error("%s:%lld: unterminated quote", fn, (long long)line); goto done; }
         if (ncol < 0) { /* the header */
             if (!*rest) { tsc_error("%s:%lld: the header has no value column", fn, (long long)line); goto done; }
             for (ncol = 1, end = rest; (end = strchr(end, '\t')) != NULL; end++) ncol++;
@@ -333,10 +299,10 @@ int tsc_aggregate_table(const tsc_groups_t *g, const char *in, FILE *out, const 
     qsort(gr, (size_t)n_gr, sizeof(*gr), cmp_grp);
     if (cmdline) fprintf(out, "# program: tsc-aggregate %s\n# command: %s\n", TSC_VERSION, cmdline);
     if (com.l) fputs(com.s, out);
-    put_field(out, tsc_groups_label(g));
+    tsc_tsv_put_field(out, tsc_groups_label(g));
     fprintf(out, "\t%s\n", hdr.s);
     for (i = 0; i < n_gr; i++) {
-        put_field(out, gr[i].name);
+        tsc_tsv_put_field(out, gr[i].name);
         for (c = 0; c < ncol; c++) fprintf(out, "\t%s", tsc_agg_format(sum[gr[i].idx * ncol + c], num));
         putc('\n', out);
     }

@@ -88,28 +88,11 @@ tsc_merge_t *tsc_merge_init(const char *annot_bed)
     return mg;
 }
 
-/* split a TSV line into two fields, undoing pandas' quoting ("a""b" -> a"b) in the first */
+/* split a TSV line into the (pandas-quoted) name, the count and the rest (NULL if none) */
 static int split_row(char *s, char **name, char **count, char **rest)
 {
-    char *p, *d;
-    if (*s == '"') {
-        for (p = d = s + 1; *p; p++) {
-            if (*p == '"') {
-                if (p[1] == '"') { *d++ = '"'; p++; continue; }
-                break;
-            }
-            *d++ = *p;
-        }
-        if (*p != '"' || p[1] != '\t') return -1;
-        *d = 0;
-        *name = s + 1;
-        *count = p + 2;
-    } else {
-        if (!(p = strchr(s, '\t'))) return -1;
-        *p = 0;
-        *name = s;
-        *count = p + 1;
-    }
+    char *p;
+    if (tsc_tsv_first_field(s, name, count) < 0) return -1;
     *rest = NULL;
     if ((p = strchr(*count, '\t'))) *p = 0, *rest = p + 1;
     return **count ? 0 : -1;
@@ -204,15 +187,6 @@ done:
     return ret;
 }
 
-static void put_field(FILE *out, const char *s)
-{
-    if (strpbrk(s, "\t\"\n\r")) {
-        putc('"', out);
-        for (; *s; s++) { if (*s == '"') putc('"', out); putc(*s, out); }
-        putc('"', out);
-    } else fputs(s, out);
-}
-
 int tsc_merge_set_nofeat(tsc_merge_t *mg, const char *key, int keep)
 {
     char *k = strdup(key);
@@ -261,10 +235,10 @@ int tsc_merge_write(const tsc_merge_t *mg, FILE *out, const char *cmdline, int u
     else if (units == TSC_MERGE_TPM)
         fputs("# values: TPM = (count / length) / sum over the sample's loci of (count / length) * 10^6, length from tsc-regions\n", out);
     fputs("locus", out);
-    for (s = 0; s < mg->n_smp; s++) { putc('\t', out); put_field(out, mg->smp[s]); }
+    for (s = 0; s < mg->n_smp; s++) { putc('\t', out); tsc_tsv_put_field(out, mg->smp[s]); }
     putc('\n', out);
     for (r = 0; r < mg->n_loc; r++) {
-        put_field(out, mg->loc[r]);
+        tsc_tsv_put_field(out, mg->loc[r]);
         for (s = 0; s < mg->n_smp; s++) {
             const char *v = mg->val[s][r] ? mg->val[s][r] : "0";
             putc('\t', out);

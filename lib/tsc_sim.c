@@ -461,7 +461,7 @@ void tsc_sim_destroy(tsc_sim_t *s)
 /* ------------------------------------------------------------------------------------------ */
 /* outputs: header, GTF, truth                                                                 */
 
-sam_hdr_t *tsc_sim_header(const tsc_sim_t *s, int sorted, const char *cl)
+sam_hdr_t *tsc_sim_header(const tsc_sim_t *s, int sorted, const char *cl, const char *what)
 {
     kstring_t ks = {0, 0, NULL};
     sam_hdr_t *h = NULL;
@@ -472,9 +472,7 @@ sam_hdr_t *tsc_sim_header(const tsc_sim_t *s, int sorted, const char *cl)
     e |= ksprintf(&ks, "@PG\tID:tsc-simulate\tPN:tsc-simulate\tVN:%s", TSC_VERSION) < 0;
     if (cl) e |= ksprintf(&ks, "\tCL:%s", cl) < 0;
     e |= kputc('\n', &ks) < 0;
-    e |= ksprintf(&ks, "@CO\tsimulated paired-end alignments shaped like bowtie2 %s -k %d output%s\n",
-                  s->o.end_to_end ? "--end-to-end" : "--local", s->o.max_hits,
-                  sorted ? ", coordinate-sorted" : "") < 0;
+    e |= ksprintf(&ks, "@CO\tsimulated %s%s\n", what, sorted ? ", coordinate-sorted" : "") < 0;
     if (!e) h = sam_hdr_parse(ks.l, ks.s);
     if (h && sam_hdr_count_lines(h, "SQ") != s->n_chrom) {
         sam_hdr_destroy(h);

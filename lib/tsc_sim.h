@@ -63,8 +63,8 @@ const tsc_sim_opt_t *tsc_sim_opt(const tsc_sim_t *s);
 int tsc_sim_n_loci(const tsc_sim_t *s);
 
 /** A SAM header: @HD (SO:unsorted GO:query, or SO:coordinate when SORTED), @SQ, @PG with CL
- * (may be NULL), @CO. Caller frees with sam_hdr_destroy(). */
-sam_hdr_t *tsc_sim_header(const tsc_sim_t *s, int sorted, const char *cl);
+ * (may be NULL), @CO "simulated WHAT". Caller frees with sam_hdr_destroy(). */
+sam_hdr_t *tsc_sim_header(const tsc_sim_t *s, int sorted, const char *cl, const char *what);
 
 /** Write the GTF of the loci (one `gene` row and its `exon` rows per locus, genomic order). */
 int tsc_sim_write_gtf(const tsc_sim_t *s, FILE *fp) TSC_RESULT_USED;

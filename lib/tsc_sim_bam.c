@@ -395,7 +395,10 @@ int tsc_sim_write_bam(const tsc_sim_t *s, const char *fn, const tsc_sim_wopt_t *
     bulk_ctx_t c = {s, st};
     const int64_t n_frag = tsc_sim_opt(s)->n_frag;
     tsc_sim_producer_t p = {&c, (n_frag + BATCH - 1) / BATCH, bulk_work_new, bulk_work_free, bulk_gen, bulk_take};
-    sam_hdr_t *h = tsc_sim_header(s, wo->sorted, wo->cl);
+    char what[128];
+    snprintf(what, sizeof what, "paired-end alignments shaped like bowtie2 %s -k %d output",
+             tsc_sim_opt(s)->end_to_end ? "--end-to-end" : "--local", tsc_sim_opt(s)->max_hits);
+    sam_hdr_t *h = tsc_sim_header(s, wo->sorted, wo->cl, what);
     if (!h) return -1;
     int ret = tsc_sim_write_bam_gen(&p, h, fn, wo);
     sam_hdr_destroy(h);

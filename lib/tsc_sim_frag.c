@@ -10,7 +10,7 @@
 #include "tsc_sim_internal.h"
 
 #define MAXRL TSC_SIM_MAX_RL
-#define RLW ((MAXRL + 63) / 64 + 1)
+#define RLW TSC_SIM_RLW
 #define MAXCIG 32
 #define MAXPAR 4 /* a gene fragment's alignments: its own and up to 3 paralogs */
 
@@ -131,20 +131,6 @@ static void orient(read_t *rd, int fwd, int rl)
 
 /* ------------------------------------------------------------------------------------------ */
 /* scores                                                                                      */
-
-/* LEN bits of V from bit OFF into OUT */
-static inline void get_bits(const uint64_t *v, int off, int len, uint64_t *out)
-{
-    int nw = (len + 63) >> 6;
-    for (int w = 0; w < nw; w++) {
-        int o = off + (w << 6), i = o >> 6, sh = o & 63;
-        uint64_t x = v[i] >> sh;
-        if (sh) x |= v[i + 1] << (64 - sh);
-        out[w] = x;
-    }
-    if (len & 63) out[nw - 1] &= (1ULL << (len & 63)) - 1;
-    for (int w = nw; w < RLW; w++) out[w] = 0;
-}
 
 /* bowtie2 score of the mismatches D (bits over offsets [0, rl)) with penalties PEN: in local mode
  * the best-scoring segment (match +2, mismatch -pen), kept as [*a, *b); end-to-end: -sum(pen) */
@@ -495,7 +481,7 @@ static int te_candidates(const tsc_sim_t *s, tsc_sim_work_t *w, tsc_rng_t *r, in
     else if (F->a > 0 && lo >= F->a + F->b) shifts[ns++] = -(F->a + F->b);
     uint64_t src_bits[2][RLW], D[RLW], tb[RLW];
     for (int m = 0; m < 2; m++)
-        if (need >> m & 1) get_bits(C->var, ut[m], rl, src_bits[m]);
+        if (need >> m & 1) tsc_sim_bits(C->var, ut[m], rl, src_bits[m]);
     w->n_cand = 0;
     const int *mem = F->mem[C->sub], n_mem = F->n_mem[C->sub];
     for (int i = 0; i < n_mem; i++) {
@@ -509,7 +495,7 @@ static int te_candidates(const tsc_sim_t *s, tsc_sim_work_t *w, tsc_rng_t *r, in
             int ok = 1;
             for (int m = 0; m < 2 && ok; m++) {
                 if (!(need >> m & 1)) continue;
-                get_bits(J->var, ut[m] + sh, rl, tb);
+                tsc_sim_bits(J->var, ut[m] + sh, rl, tb);
                 for (int k = 0; k < RLW; k++) D[k] = src_bits[m][k] ^ tb[k] ^ w->rd[m].err_t[k];
                 int ka, kb;
                 c.as[m] = score_bits(D, rl, w->rd[m].pen_t, local, &ka, &kb);
@@ -532,8 +518,8 @@ static void cand_aln(const tsc_sim_t *s, tsc_sim_work_t *w, int src, const int *
 {
     const int rl = s->o.read_len;
     uint64_t D[RLW], sb[RLW], tb[RLW];
-    get_bits(s->copy[src].var, ut[m], rl, sb);
-    get_bits(s->copy[c->copy].var, ut[m] + c->shift, rl, tb);
+    tsc_sim_bits(s->copy[src].var, ut[m], rl, sb);
+    tsc_sim_bits(s->copy[c->copy].var, ut[m] + c->shift, rl, tb);
     for (int k = 0; k < RLW; k++) D[k] = sb[k] ^ tb[k] ^ w->rd[m].err_t[k];
     te_aln(s, &s->copy[c->copy], ut[m] + c->shift, m == 0, D, c->ka[m], c->kb[m], c->as[m], a);
 }

@@ -202,4 +202,21 @@ struct tsc_sim_s {
     uint16_t lowq_thr[TSC_SIM_MAX_RL]; /* per cycle: chance (of 65536) of a low-quality base */
 };
 
+/* Words of a read's bit vectors: TSC_SIM_MAX_RL bits, plus one for a shifted copy. */
+#define TSC_SIM_RLW ((TSC_SIM_MAX_RL + 63) / 64 + 1)
+
+/* LEN bits of V from bit OFF into OUT (TSC_SIM_RLW words, the rest zero) */
+static inline void tsc_sim_bits(const uint64_t *v, int off, int len, uint64_t *out)
+{
+    int nw = (len + 63) >> 6;
+    for (int w = 0; w < nw; w++) {
+        int o = off + (w << 6), i = o >> 6, sh = o & 63;
+        uint64_t x = v[i] >> sh;
+        if (sh) x |= v[i + 1] << (64 - sh);
+        out[w] = x;
+    }
+    if (len & 63) out[nw - 1] &= (1ULL << (len & 63)) - 1;
+    for (int w = nw; w < TSC_SIM_RLW; w++) out[w] = 0;
+}
+
 #endif

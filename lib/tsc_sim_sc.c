@@ -15,7 +15,7 @@ KHASH_MAP_INIT_INT64(sc_truth, uint32_t)
 KHASH_SET_INIT_INT64(sc_bc)
 
 #define BATCH 4096       /* molecules per generation batch */
-#define W ((TSC_SIM_MAX_RL + 63) / 64 + 1)
+#define W TSC_SIM_RLW
 #define MAXCIG 32
 #define MAXALN 4         /* a gene read: its own alignment and up to 3 paralogs */
 #define MISMATCH_MAX 10  /* STAR --outFilterMismatchNmax */
@@ -305,20 +305,6 @@ static void sc_work_free(void *pw)
     free(w);
 }
 
-/* LEN bits of V from bit OFF into OUT (W words) */
-static inline void bits_at(const uint64_t *v, int off, int len, uint64_t *out)
-{
-    int nw = (len + 63) >> 6;
-    for (int k = 0; k < nw; k++) {
-        int o = off + (k << 6), i = o >> 6, sh = o & 63;
-        uint64_t x = v[i] >> sh;
-        if (sh) x |= v[i + 1] << (64 - sh);
-        out[k] = x;
-    }
-    if (len & 63) out[nw - 1] &= (1ULL << (len & 63)) - 1;
-    for (int k = nw; k < W; k++) out[k] = 0;
-}
-
 /* STAR's extension: the best-scoring segment [*a, *b) of the read, match +1, mismatch -1 */
 static int star_segment(const uint64_t *D, int rl, int *a, int *b)
 {
@@ -394,7 +380,7 @@ static int te_cands(scwork_t *w, int src, int u)
     if (F->a > 0 && u + rl <= F->a) shifts[ns++] = F->a + F->b;
     else if (F->a > 0 && u >= F->a + F->b) shifts[ns++] = -(F->a + F->b);
     uint64_t sb[W], tb[W];
-    bits_at(C->var, u, rl, sb);
+    tsc_sim_bits(C->var, u, rl, sb);
     w->n_cand = 0;
     const int *mem = F->mem[C->sub], n_mem = F->n_mem[C->sub];
     for (int i = 0; i < n_mem; i++) {
@@ -405,7 +391,7 @@ static int te_cands(scwork_t *w, int src, int u)
             if (w->n_cand == w->m_cand && TSC_GROW(w->cand, w->m_cand, w->n_cand + 1) < 0) return -1;
             cand_t *c = &w->cand[w->n_cand++];
             c->copy = mem[i], c->shift = sh;
-            bits_at(J->var, u + sh, rl, tb);
+            tsc_sim_bits(J->var, u + sh, rl, tb);
             for (int k = 0; k < W; k++) c->dv[k] = sb[k] ^ tb[k];
         }
     }
@@ -791,27 +777,6 @@ nomem:
     return -1;
 }
 
-static sam_hdr_t *sc_header(const tsc_sim_sc_t *sc, int sorted, const char *cl)
-{
-    const tsc_sim_t *s = sc->s;
-    kstring_t ks = {0, 0, NULL};
-    sam_hdr_t *h = NULL;
-    int e = 0;
-    e |= ksprintf(&ks, "@HD\tVN:1.6\t%s\n", sorted ? "SO:coordinate" : "SO:unsorted\tGO:query") < 0;
-    for (int c = 0; c < s->n_chrom; c++)
-        e |= ksprintf(&ks, "@SQ\tSN:%s\tLN:%lld\n", s->chr_name[c], (long long)s->chr_len[c]) < 0;
-    e |= ksprintf(&ks, "@PG\tID:tsc-simulate\tPN:tsc-simulate\tVN:%s", TSC_VERSION) < 0;
-    if (cl) e |= ksprintf(&ks, "\tCL:%s", cl) < 0;
-    e |= kputc('\n', &ks) < 0;
-    e |= ksprintf(&ks, "@CO\tsimulated 10x 3' single-end alignments shaped like STARsolo output"
-                       " (--outSAMattributes NH HI AS nM CR UR CB UB, --outSAMunmapped Within)%s\n",
-                  sorted ? ", coordinate-sorted" : "") < 0;
-    if (!e) h = sam_hdr_parse(ks.l, ks.s);
-    free(ks.s);
-    if (!h) tsc_error("cannot build the SAM header");
-    return h;
-}
-
 int tsc_sim_sc_write_bam(tsc_sim_sc_t *sc, const char *fn, const tsc_sim_wopt_t *wo, tsc_sim_sc_stats_t *st)
 {
     const int64_t n = sc->s->o.n_frag;
@@ -820,7 +785,9 @@ int tsc_sim_sc_write_bam(tsc_sim_sc_t *sc, const char *fn, const tsc_sim_wopt_t 
     memset(st, 0, sizeof(*st));
     sc->st = st;
     sc->reads_done = 0;
-    sam_hdr_t *h = sc_header(sc, wo->sorted, wo->cl);
+    sam_hdr_t *h = tsc_sim_header(sc->s, wo->sorted, wo->cl,
+                                  "10x 3' single-end alignments shaped like STARsolo output"
+                                  " (--outSAMattributes NH HI AS nM CR UR CB UB, --outSAMunmapped Within)");
     if (!h) return -1;
     int ret = tsc_sim_write_bam_gen(&p, h, fn, wo);
     sam_hdr_destroy(h);

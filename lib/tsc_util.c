@@ -231,3 +231,38 @@ const char *tsc_input_arg(int argc, char *const *argv, int idx)
     if (isatty(0)) { tsc_usage_error("no input: give a file, or pipe a stream into stdin"); return NULL; }
     return "-";
 }
+
+int tsc_tsv_first_field(char *s, char **name, char **rest)
+{
+    char *p, *d;
+    if (*s == '"') {
+        for (p = d = s + 1; *p; p++) {
+            if (*p == '"') {
+                if (p[1] == '"') { *d++ = '"'; p++; continue; }
+                break;
+            }
+            *d++ = *p;
+        }
+        if (*p != '"' || (p[1] != '\t' && p[1] != 0)) return -1;
+        *d = 0;
+        *name = s + 1;
+        *rest = p[1] ? p + 2 : p + 1;
+        return 0;
+    }
+    *name = s;
+    if ((p = strchr(s, '\t'))) *p = 0, *rest = p + 1;
+    else *rest = s + strlen(s);
+    return 0;
+}
+
+void tsc_tsv_put_field(FILE *out, const char *s)
+{
+    if (strpbrk(s, "\t\"\n\r")) {
+        putc('"', out);
+        for (; *s; s++) {
+            if (*s == '"') putc('"', out);
+            putc(*s, out);
+        }
+        putc('"', out);
+    } else fputs(s, out);
+}

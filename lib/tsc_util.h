@@ -76,4 +76,11 @@ void tsc_print_version(void);
  * terminal. Returns the path, or NULL (after a usage message) when there is none or too many. */
 const char *tsc_input_arg(int argc, char *const *argv, int idx);
 
+/** The first field of the TSV line S, quoted as pandas quotes it ("a""b" for a"b) or not, into
+ * *NAME, NUL-terminated in place; *REST points after its tab (or at the end of S).
+ * -1 if a quote is not closed (or not followed by a tab or the end). */
+int tsc_tsv_first_field(char *s, char **name, char **rest) TSC_RESULT_USED;
+/** Write S as a TSV field, quoted as pandas quotes it when it holds a tab, quote or newline. */
+void tsc_tsv_put_field(FILE *out, const char *s);
+
 #endif

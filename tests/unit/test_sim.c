@@ -142,12 +142,13 @@ int main(void)
     CHECK_INT(tsc_sim_raw2bam(junk, 40, b), -1); /* l_read_name 0 */
 
     /* header: one @SQ per chromosome, SO by mode */
-    sam_hdr_t *h = tsc_sim_header(s, 1, "tsc-simulate --test");
+    sam_hdr_t *h = tsc_sim_header(s, 1, "tsc-simulate --test", "test alignments");
     CHECK(h != NULL);
     if (h) {
         CHECK_INT(sam_hdr_nref(h), 2);
         CHECK(strstr(sam_hdr_str(h), "SO:coordinate") != NULL);
         CHECK(strstr(sam_hdr_str(h), "CL:tsc-simulate --test") != NULL);
+        CHECK(strstr(sam_hdr_str(h), "@CO\tsimulated test alignments, coordinate-sorted") != NULL);
         sam_hdr_destroy(h);
     }
 
