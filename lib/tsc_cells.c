@@ -103,6 +103,7 @@ int tsc_stream2cells(const char *path, FILE *out)
 /* ======================================================================== cells -> stream */
 
 enum { F_ROW, F_FRAG, F_NAME, F_FEAT, F_SCORE, F_Z, N_FIELDS };
+#define MAX_FIELDS 64 /* fields on a line, known or not */
 
 typedef struct {
     int64_t row, frag, line;  /* frag -1 = '*' */
@@ -133,7 +134,7 @@ static int parse_i64(const char *s, int64_t *v) { return tsc_parse_int64(s, INT6
 
 int tsc_cells_parse(tsc_txt_t *t, const char *out_path, const char *cmdline)
 {
-    char *f[16], **g = NULL;
+    char *f[MAX_FIELDS], **g = NULL;
     int nf, ret, kind = -1, fit, has_lnl = 0, k, idx[N_FIELDS];
     int64_t rows_was = -1, nc = 0, i, j, r = 0, n_rows = 0, n_cols = 0, n_one = 0, ng = 0;
     size_t m_g = 0, mc = 0, m_cols = 0, m_loc = 0;
@@ -149,7 +150,7 @@ int tsc_cells_parse(tsc_txt_t *t, const char *out_path, const char *cmdline)
     char val[96];
     if (!byname) CBAD("out of memory");
     /* first line: #tsc-cells version=1 kind=KIND [rows=N cols=K cells=NNZ] */
-    nf = tsc_text_split(t->ks.s, f, 16);
+    nf = tsc_text_split(t->ks.s, f, MAX_FIELDS);
     for (k = 1; k < nf; k++) {
         if (strncmp(f[k], "version=", 8) == 0) {
             if (strcmp(f[k] + 8, "1") != 0) CBAD("%s:1: cell form version %s, this build reads 1", t->name, f[k] + 8);
@@ -169,7 +170,7 @@ int tsc_cells_parse(tsc_txt_t *t, const char *out_path, const char *cmdline)
         if ((ret = tsc_txt_next(t)) < 0) goto fail;
         if (ret == 0) CBAD("%s: truncated text: no '#row<TAB>...' line naming the cell fields", t->name);
         if (t->ks.s[0] == '#') break;
-        nf = tsc_text_split(t->ks.s, f, 16);
+        nf = tsc_text_split(t->ks.s, f, MAX_FIELDS);
         if (strcmp(f[0], "@feature") == 0 && (nf == 3 || nf == 7)) {
             col_t *c;
             int absent;
@@ -217,7 +218,7 @@ int tsc_cells_parse(tsc_txt_t *t, const char *out_path, const char *cmdline)
         if (!has_lnl) CBAD("%s:%" PRId64 ": kind=FIT needs an @lnl line above", t->name, t->line);
     }
     /* the field names */
-    ng = tsc_text_split(t->ks.s + 1, f, 16);
+    ng = tsc_text_split(t->ks.s + 1, f, MAX_FIELDS);
     for (k = 0; k < N_FIELDS; k++) idx[k] = -1;
     for (k = 0; k < ng; k++) {
         static const char *fn[N_FIELDS] = { "row", "fragment", "name", "feature", "score", "z" };
@@ -230,9 +231,9 @@ int tsc_cells_parse(tsc_txt_t *t, const char *out_path, const char *cmdline)
     }
     if (idx[F_ROW] < 0 || idx[F_FEAT] < 0 || idx[F_SCORE] < 0 || (fit && idx[F_Z] < 0))
         CBAD("%s:%" PRId64 ": the '#row' line must name the fields row, feature, score%s", t->name, t->line, fit ? " and z" : "");
-    if (ng >= 16) CBAD("%s:%" PRId64 ": too many fields", t->name, t->line);
-    if (!(g = malloc(17 * sizeof(char *)))) CBAD("out of memory");
-    m_g = 17;
+    if (ng >= MAX_FIELDS) CBAD("%s:%" PRId64 ": too many fields", t->name, t->line);
+    if (!(g = malloc((MAX_FIELDS + 1) * sizeof(char *)))) CBAD("out of memory");
+    m_g = MAX_FIELDS + 1;
     /* cells */
     while ((ret = tsc_txt_next(t)) == 1) {
         cell_t *c;
