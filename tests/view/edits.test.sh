@@ -32,6 +32,13 @@ done
 tsc-view -b "$T/fit.cells" | tsc-view -H | grep -q '^#tsc-stream.*kind=FIT' || ko "fit: cells did not give a FIT stream"
 tsc-view -b "$T/blocks.cells" | tsc-view -H | grep -q '^#tsc-stream.*kind=MATRIX' || ko "blocks: cells did not give a MATRIX stream"
 
+# fragment names travel in the cell form's name field
+tsc-fetch -n "$T/loci.bed" "$D/synth.bam" | tsc-matrix 2> /dev/null > "$T/named" || ko "fetch -n | matrix failed"
+tsc-view -m "$T/named" > "$T/named.cells"
+sed -n '/^#row/p' "$T/named.cells" | grep -qx '#row	fragment	col	feature	score	name' || ko "names: no name field"
+tsc-view -b "$T/named.cells" | tsc-view -m | grep -v '^[#@]' > "$T/a" && grep -v '^[#@]' "$T/named.cells" | cmp -s - "$T/a" ||
+    ko "names: cells changed in a round trip"
+
 # 2. whole records deleted and added
 # HITS: delete the records of fragments 5 and 10, add one for fragment 45 (at the end of the records)
 awk -F '\t' -v OFS='\t' '/^=/ { s = $1 } s == "=HREC" && ($1 == 5 || $1 == 10) { next }
