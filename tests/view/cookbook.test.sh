@@ -9,6 +9,7 @@
 #   4. one block (of the synth sample): its rows and loci, as the BLOCKS stream's BRPT/BROW/BCPT/BCOL
 #      sections list them.
 set -u
+: "${TSC_DATA:=$(cd ../data && pwd)}" # tests/run.sh exports it; this default until it does
 top=$(cd ../.. && pwd)
 W=$TMPD/cook
 mkdir -p "$W"

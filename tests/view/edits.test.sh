@@ -8,6 +8,7 @@
 #      crash: tsc-view -b either writes a stream the next stage reads, or fails with exit 1 and a
 #      message naming the line (file:LINE:), or saying that the text ended early.
 set -u
+: "${TSC_DATA:=$(cd ../data && pwd)}" # tests/run.sh exports it; this default until it does
 D=$TSC_DATA/golden/synth-input
 T=$TMPD
 fail=0
