@@ -83,6 +83,8 @@ void tsc_mtx_destroy(tsc_mtx_t *m); /* NULL is a no-op */
 /** Read a whole MATRIX, BLOCKS or FIT stream from PATH ("-" = stdin). KINDS: accepted kinds
  * (mask of TSC_KIND_MASK). Validates shapes, pointers and indices. NULL on error (logged). */
 tsc_mtx_t *tsc_mtx_read(const char *path, unsigned kinds);
+/** Same on an already-open FP (not closed here); NAME names it in messages. */
+tsc_mtx_t *tsc_mtx_read_fp(FILE *fp, const char *name, unsigned kinds);
 /** Write M as a stream of kind M->hdr->kind to PATH ("-" = stdout): the sections of that kind
  * (optional ones only when present). 0 or -1 (logged). */
 int tsc_mtx_write(const char *path, const tsc_mtx_t *m) TSC_RESULT_USED;

@@ -88,17 +88,30 @@ fail:
     return -1;
 }
 
+#define MTX_KINDS(k) ((k) ? (k) : TSC_KIND_MASK(TSC_KIND_MATRIX) | TSC_KIND_MASK(TSC_KIND_BLOCKS) | TSC_KIND_MASK(TSC_KIND_FIT))
+
+static tsc_mtx_t *mtx_read(tsc_rstream_t *r);
+
 tsc_mtx_t *tsc_mtx_read(const char *path, unsigned kinds)
 {
-    tsc_rstream_t *r;
+    return mtx_read(tsc_rs_open(path, MTX_KINDS(kinds)));
+}
+
+tsc_mtx_t *tsc_mtx_read_fp(FILE *fp, const char *name, unsigned kinds)
+{
+    return mtx_read(tsc_rs_fdopen(fp, name, MTX_KINDS(kinds)));
+}
+
+/* the whole stream of R (NULL: its open failed); R is closed here */
+static tsc_mtx_t *mtx_read(tsc_rstream_t *r)
+{
     tsc_mtx_t *m = NULL;
     tsc_sec_t s;
     int ret, kind, have_shape = 0;
     const char *name;
     char tb[5];
     uint64_t B = 0, n_score = 0, n_z = 0, n_bcpt = 0, n_alen = 0, n_tlnl = 0; /* checked once all are read */
-    if (!(r = tsc_rs_open(path, kinds ? kinds : TSC_KIND_MASK(TSC_KIND_MATRIX) | TSC_KIND_MASK(TSC_KIND_BLOCKS) | TSC_KIND_MASK(TSC_KIND_FIT))))
-        return NULL;
+    if (!r) return NULL;
     name = tsc_rs_name(r);
     kind = tsc_rs_kind(r);
     if (kind == TSC_KIND_HITS) BAD("%s: input is a HITS stream; pipe it through tsc-matrix first", name);

@@ -525,19 +525,31 @@ static int check_kind(tsc_rstream_t *r, unsigned kinds)
     return -1;
 }
 
+static tsc_rstream_t *rs_start(FILE *fp, const char *path, const char *name, unsigned kinds);
+
 tsc_rstream_t *tsc_rs_open(const char *path, unsigned kinds)
+{
+    if (!path || strcmp(path, "-") == 0) return rs_start(stdin, NULL, "stdin", kinds);
+    return rs_start(NULL, path, path, kinds);
+}
+
+tsc_rstream_t *tsc_rs_fdopen(FILE *fp, const char *name, unsigned kinds)
+{
+    return rs_start(fp, NULL, name ? name : "input", kinds);
+}
+
+/* FP already open (not closed by tsc_rs_close), or PATH to open */
+static tsc_rstream_t *rs_start(FILE *fp, const char *path, const char *name, unsigned kinds)
 {
     tsc_rstream_t *r = calloc(1, sizeof(*r));
     uint8_t b[16];
     size_t got;
     if (!r) { tsc_log(TSC_LOG_ERROR, __func__, "out of memory"); return NULL; }
     r->crc = crc32(0L, Z_NULL, 0);
-    if (!path || strcmp(path, "-") == 0) {
-        r->fp = stdin;
-        r->name = strdup("stdin");
-    } else {
+    r->fp = fp;
+    r->name = strdup(name);
+    if (!fp) {
         r->fp = fopen(path, "rb");
-        r->name = strdup(path);
         r->own = 1;
         if (!r->fp) {
             tsc_log(TSC_LOG_ERROR, __func__, "cannot open %s: %s", path, strerror(errno));

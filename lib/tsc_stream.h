@@ -115,6 +115,8 @@ typedef struct {
  * KINDS is a mask of TSC_KIND_MASK() the caller accepts (0 = any); a wrong kind is an error
  * that says which tool makes the wanted kind. NULL on error (logged, naming PATH). */
 tsc_rstream_t *tsc_rs_open(const char *path, unsigned kinds);
+/** Same on an already-open FP (not closed by tsc_rs_close); NAME names it in messages. */
+tsc_rstream_t *tsc_rs_fdopen(FILE *fp, const char *name, unsigned kinds);
 /** The header (owned by R; RUNI sections read so far are applied to it). */
 tsc_hdr_t *tsc_rs_hdr(tsc_rstream_t *r);
 int tsc_rs_kind(const tsc_rstream_t *r);

@@ -2,8 +2,8 @@
 # wrong.  Corrupted and truncated streams: tests/view/roundtrip.test.sh and tests/faults/.
 # odd names (spaces, quotes, escaped tabs and control bytes, UTF-8) and extreme values survive
 # text -> stream -> text unchanged
-P . printf '#tsc-stream\tversion=1\tkind=HITS\n@feature\tHERV K "1" \\t \303\251\t100\n@info\tkey with space\tvalue "q" \\\\\n=HREC\tu8\t2\n0\tread \\x01 "n" \303\251\t0,65536,100000\t-1,-2147483648,2147483647\n9223372036854775806\t*\t0,2147483647,0\n=END\n' > $TMPD/a.txt && tsc-view -b $TMPD/a.txt -o $TMPD/a.bin && tsc-view $TMPD/a.bin | cmp - $TMPD/a.txt
-P . printf '#tsc-stream\tversion=1\tkind=MATRIX\n=SCOR\tu32\t3\n0\n70000\n4294967295\n=BIGI\ti64\t2\n-9223372036854775808\n9223372036854775807\n=FLTS\tf64\t6\n1e+308\n5e-324\ninf\n-inf\nnan\n-0.0\n=END\n' > $TMPD/v.txt && tsc-view -b $TMPD/v.txt -o $TMPD/v.bin && tsc-view $TMPD/v.bin | cmp - $TMPD/v.txt
+P . printf '#tsc-stream\tversion=1\tkind=HITS\n@feature\tHERV K "1" \\t \303\251\t100\n@info\tkey with space\tvalue "q" \\\\\n=HREC\tu8\t2\n0\tread \\x01 "n" \303\251\t0,65536,100000\t-1,-2147483648,2147483647\n9223372036854775806\t*\t0,2147483647,0\n=END\n' > $TMPD/a.txt && tsc-view -b $TMPD/a.txt -o $TMPD/a.bin && tsc-view $TMPD/a.bin | sed "\$s/\tcrc32=[0-9a-f]*\$//" | cmp - $TMPD/a.txt
+P . printf '#tsc-stream\tversion=1\tkind=MATRIX\n=SCOR\tu32\t3\n0\n70000\n4294967295\n=BIGI\ti64\t2\n-9223372036854775808\n9223372036854775807\n=FLTS\tf64\t6\n1e+308\n5e-324\ninf\n-inf\nnan\n-0.0\n=END\n' > $TMPD/v.txt && tsc-view -b $TMPD/v.txt -o $TMPD/v.bin && tsc-view $TMPD/v.bin | sed "\$s/\tcrc32=[0-9a-f]*\$//" | cmp - $TMPD/v.txt
 # values past their type
 N bad_u32_value printf '#tsc-stream\tversion=1\tkind=MATRIX\n=SCOR\tu32\t1\n4294967296\n=END\n' | tsc-view -o $TMPD/x
 N bad_i32_value printf '#tsc-stream\tversion=1\tkind=MATRIX\n=INDX\ti32\t1\n2147483648\n=END\n' | tsc-view -o $TMPD/x

@@ -62,7 +62,7 @@ for d in default synth; do
     tsc-view -m "$T/$d.fit" | awk -F '\t' -v d="$d" '
         function bad(a, b) { return (a - b > 1e-9 * (b < 0 ? -b : b)) || (b - a > 1e-9 * (b < 0 ? -b : b)) }
         NR == FNR { if (FNR > 1) want[$1 "," $2] = $4; next }
-        FNR > 1 { n++; k = $1 "," $3; if (!(k in want)) { print d ": cell " k " not upstream"; e++ }
+        !/^[#@]/ { n++; k = $1 "," $3; if (!(k in want)) { print d ": cell " k " not upstream"; e++ }
                   else if (bad($6 + 0, want[k] + 0)) { print d ": z[" k "] = " $6 ", upstream " want[k]; e++ } }
         END { if (n != length(want)) { print d ": " n " cells, upstream " length(want); e++ } exit e > 0 }' "$T/qz" - || fail=1
     tsc-view "$T/$d.fit" | awk '/^=/{s = $1; i = 0; next} s == "=PI__" {print i++ "\t" $1}' > "$T/pi"

@@ -16,13 +16,13 @@ P . tsc-fetch --input-order random syn.bed x.bam 2>/dev/null; test $? -eq 2
 P . tsc-fetch --min-as 5 syn.bed x.bam 2>/dev/null; test $? -eq 2
 P . tsc-fetch syn.bed a.bam b.bam 2>/dev/null; test $? -eq 2
 # the synthetic data: the records (frag, name, feature,AS,alnlen) and the counters
-P synth.out tsc-fetch -n syn.bed $SHARED/golden/synth-input/synth.bam | tsc-view - | sed -n '/^=HREC/,$p' | awk 'p { p = 0; next } /^version$/ { p = 1; next } 1' | sed 1d
-P synth.out tsc-fetch -n syn.bed $SHARED/golden/synth-input/synth.sam | tsc-view - | sed -n '/^=HREC/,$p' | awk 'p { p = 0; next } /^version$/ { p = 1; next } 1' | sed 1d
-P synth.out tsc-fetch -t 4 -n syn.bed - < $SHARED/golden/synth-input/synth.bam | tsc-view - | sed -n '/^=HREC/,$p' | awk 'p { p = 0; next } /^version$/ { p = 1; next } 1' | sed 1d
-P synth.out tsc-fetch -n -o $TMPD/o.hits syn.bed $SHARED/golden/synth-input/synth.bam && tsc-view $TMPD/o.hits | sed -n '/^=HREC/,$p' | awk 'p { p = 0; next } /^version$/ { p = 1; next } 1' | sed 1d
+P synth.out tsc-fetch -n syn.bed $SHARED/golden/synth-input/synth.bam | tsc-view - | sed -n '/^=HREC/,$p' | awk 'p { p = 0; next } /^version$/ { p = 1; next } 1' | sed 1d | sed '$s/\tcrc32=.*//'
+P synth.out tsc-fetch -n syn.bed $SHARED/golden/synth-input/synth.sam | tsc-view - | sed -n '/^=HREC/,$p' | awk 'p { p = 0; next } /^version$/ { p = 1; next } 1' | sed 1d | sed '$s/\tcrc32=.*//'
+P synth.out tsc-fetch -t 4 -n syn.bed - < $SHARED/golden/synth-input/synth.bam | tsc-view - | sed -n '/^=HREC/,$p' | awk 'p { p = 0; next } /^version$/ { p = 1; next } 1' | sed 1d | sed '$s/\tcrc32=.*//'
+P synth.out tsc-fetch -n -o $TMPD/o.hits syn.bed $SHARED/golden/synth-input/synth.bam && tsc-view $TMPD/o.hits | sed -n '/^=HREC/,$p' | awk 'p { p = 0; next } /^version$/ { p = 1; next } 1' | sed 1d | sed '$s/\tcrc32=.*//'
 P synth-ovl0-RF.out tsc-fetch -T 0 -s RF syn.bed $SHARED/golden/synth-input/synth.bam | tsc-view - | sed -n '/^=HREC/,/^=RUNI/p'
 # header-only input: a valid stream with zero counters (Q18)
-P empty.out printf '@HD\tVN:1.6\n@SQ\tSN:chrA\tLN:10000\n' > $TMPD/e.sam && tsc-fetch syn.bed $TMPD/e.sam | tsc-view - | sed -n '/^=/,$p' | awk 'p { p = 0; next } /^version$/ { p = 1; next } 1'
+P empty.out printf '@HD\tVN:1.6\n@SQ\tSN:chrA\tLN:10000\n' > $TMPD/e.sam && tsc-fetch syn.bed $TMPD/e.sam | tsc-view - | sed -n '/^=/,$p' | awk 'p { p = 0; next } /^version$/ { p = 1; next } 1' | sed '$s/\tcrc32=.*//'
 # a lone unmapped paired record (Q17): counted as unmapped
 P . printf '@SQ\tSN:chrA\tLN:10000\nl1\t69\t*\t0\t0\t*\t*\t0\t0\t*\t*\n' > $TMPD/l.sam && tsc-fetch syn.bed $TMPD/l.sam | tsc-view - | grep -A1 -x unmapped | tail -1 | grep -qx 1
 # no reference name matches a loci chromosome: a warning naming both sides, still a stream

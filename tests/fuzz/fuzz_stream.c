@@ -130,7 +130,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     roundtrip(b, size);
     walk_hits();
     walk_matrix();
-    (void)!tsc_stream2triplets(in.path, devnull);
+    (void)!tsc_stream2cells(in.path, devnull);
     free(b);
     return 0;
 }

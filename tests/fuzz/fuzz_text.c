@@ -1,4 +1,4 @@
-/* fuzz_text.c -- libFuzzer harness for the text form of tsc-view (tsc_text2stream).
+/* fuzz_text.c -- libFuzzer harness for both text forms of tsc-view (tsc_text2stream: sections, cells).
  * Properties besides "no crash, no leak, no UB": whatever stream the text parser writes, the
  * binary reader accepts; and that stream survives binary -> text -> binary byte for byte.
  * Part of tsc (Telescope in C). MIT licence. */

@@ -1,10 +1,10 @@
 # tsc-matrix: HITS stream -> MATRIX stream (run by tests/run.sh; format at its top).
 # tiny.hits.txt: 6 records (tsc-view text); columns in first-appearance order, a duplicate
 # fragment ordinal (3) merged by maximum, a no-feature-only record (6) dropped, minAS 240.
-P tiny.triplets.tsv tsc-view tiny.hits.txt | tsc-matrix | tsc-view -m
+P tiny.triplets.tsv tsc-view tiny.hits.txt | tsc-matrix | tsc-view -m | grep -v "^@prov"
 P tiny.header.txt tsc-view tiny.hits.txt | tsc-matrix | tsc-view -H | grep -v '^@prov'
-P tiny.triplets.tsv tsc-view tiny.hits.txt > $TMPD/h && tsc-matrix -o $TMPD/m $TMPD/h && tsc-view -m $TMPD/m
-P tiny.triplets.tsv tsc-view tiny.hits.txt > $TMPD/h && tsc-matrix - < $TMPD/h | tsc-view -m
+P tiny.triplets.tsv tsc-view tiny.hits.txt > $TMPD/h && tsc-matrix -o $TMPD/m $TMPD/h && tsc-view -m $TMPD/m | grep -v "^@prov"
+P tiny.triplets.tsv tsc-view tiny.hits.txt > $TMPD/h && tsc-matrix - < $TMPD/h | tsc-view -m | grep -v "^@prov"
 P tiny-key.header.txt tsc-view tiny.hits.txt | tsc-matrix --no-feature-key intergenic | tsc-view -H | grep -v '^@prov'
 # provenance: one tsc-matrix entry with the command line
 P . tsc-view tiny.hits.txt | tsc-matrix | tsc-view -H | grep -q '^@prov	tsc-matrix	.*	tsc-matrix$'
