@@ -33,8 +33,8 @@ mk_small() {
     tsc-view -b "$top/tests/view/blocks.txt" -o "$IN/small.blocks.bin" &&
     tsc-view -b "$top/tests/view/fit.txt" -o "$IN/small.fit.bin" &&
     cp "$top/tests/view/matrix.txt" "$IN/small.mtx.txt" &&
-    cp "$SHARED/golden/synth-input/synth.gtf" "$IN/small.gtf" &&
-    cp "$SHARED/golden/synth-input/synth.sam" "$IN/small.sam" &&
+    cp "$TSC_DATA/golden/synth-input/synth.gtf" "$IN/small.gtf" &&
+    cp "$TSC_DATA/golden/synth-input/synth.sam" "$IN/small.sam" &&
     printf 'chrA\t1000\t2000\tTE1\t0\t+\nchrA\t3000\t4000\tTE2\t0\t-\nchrB\t1000\t2500\tTE3\t0\t+\n' > "$IN/small.bed" &&
     printf 'transcript\tcount\nTE1\t5\n__no_feature\t2\nTE2\t1\n' > "$IN/small-TE_counts.tsv" &&
     printf 'transcript\tcount\nTE2\t3\nTE3\t1\n' > "$IN/small2-TE_counts.tsv" ||

@@ -12,7 +12,7 @@
 #     numbers of synth-exclude), plus nmap_idx:122 nunmap_idx:4 from the index; the same without
 #     the index (first pass over the whole file), and with -t 3.
 set -eu
-G=$SHARED/golden
+G=$TSC_DATA/golden
 T=$TMPD
 fail() { echo "golden.test.sh: $*" >&2; exit 1; }
 differ() { diff "$1" "$2" | head -20 >&2; fail "$3"; } # GOT WANT MESSAGE

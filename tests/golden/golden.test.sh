@@ -7,7 +7,7 @@
 # synth-sorted_indexed (a coordinate-sorted BAM, misread upstream, Q3) must give synth-exclude's
 # numbers, plus the index's nmap_idx/nunmap_idx in the RunInfo (init_best_random aside: see below).
 set -u
-G=$SHARED/golden
+G=$TSC_DATA/golden
 fail=0
 runs=$(cd "$G" && for d in */cmdline.txt; do dirname "$d"; done | sort)
 # default first: resume_* need its checkpoint

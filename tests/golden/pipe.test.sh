@@ -2,7 +2,7 @@
 # The explicit pipe of the README and tsc-assign give byte-identical TE_counts and run_stats, on
 # the bundled golden data (conf mode, so floats are compared too) and on the synthetic set.
 set -u
-G=$SHARED/golden
+G=$TSC_DATA/golden
 fail=0
 for set in "upstream-data/alignment.bam upstream-data/annotation.gtf" "synth-input/synth.bam synth-input/synth.gtf"; do
     set -- $set

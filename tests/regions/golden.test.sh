@@ -9,7 +9,7 @@
 #  3. with --attribute gene_id, 10 loci (annotated_features:10) with the lengths of
 #     synth-attr_gene_id/telescope-run_stats.tsv.
 set -eu
-G=$SHARED/golden
+G=$TSC_DATA/golden
 T=$TMPD
 fail() { echo "golden.test.sh: $*" >&2; exit 1; }
 

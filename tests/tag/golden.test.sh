@@ -11,7 +11,7 @@
 # TE_counts, and may differ from upstream only in flag 0x100 and YC of PRI records on the tied
 # fragments (synth: w1 w2 w3 w5, 16 records; bundled: none).
 set -eu
-G=$SHARED/golden
+G=$TSC_DATA/golden
 T=$TMPD
 CMP="python3 $(pwd)/cmp_updated.py"
 fail() { echo "golden.test.sh: $*" >&2; exit 1; }

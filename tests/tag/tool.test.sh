@@ -7,7 +7,7 @@
 #  3. CRAM and SAM output (-O, or the name of -o), read back equal to the BAM output;
 #  4. -o leaves exactly one file in its folder (no scratch BAMs, Q28), also after a failure (none).
 set -eu
-G=$SHARED/golden
+G=$TSC_DATA/golden
 T=$TMPD
 CMP="python3 $(pwd)/cmp_updated.py"
 fail() { echo "tool.test.sh: $*" >&2; exit 1; }
