@@ -36,9 +36,8 @@ check() {
     run=$1 data=$2 mode=$3; shift 3
     bed=$T/$data.bed
     case $data in synth) bam=$G/synth-input/synth.bam ;; *) bam=$G/upstream-data/alignment.bam ;; esac
-    up=$G/$run/telescope-updated.sam
-    [ -f "$up" ] || up=$up.gz
-    [ -f "$up" ] || fail "$run: no golden updated SAM"
+    up=$G/$run/telescope-updated.sam.gz
+    [ -f "$up" ] || fail "$run: no golden updated SAM ($up)"
     key=$(echo "$data $*" | tr -c 'A-Za-z0-9\n' _)
     fit "$key" "$bed" "$bam" "$@"
     cp "$T/$key.fit" "$T/$run.fit"
