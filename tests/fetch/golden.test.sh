@@ -1,5 +1,5 @@
 #!/bin/sh
-# golden.test.sh -- tsc-fetch against upstream Telescope's results (../shared/golden):
+# golden.test.sh -- tsc-fetch against upstream Telescope's results ($TSC_DATA/golden):
 #  1. internals-default and internals-synth: the score matrix built from the stream (raw = AS -
 #     minAS + 1 + alnlen per fragment and feature, hits2raw.awk) equals upstream's
 #     raw_scores.tsv(.gz) as a set of (fragment, feature, raw), and the run info equals

@@ -1,5 +1,5 @@
 #!/bin/sh
-# golden.test.sh -- tsc-tag against upstream Telescope's --updated_sam outputs (../shared/golden):
+# golden.test.sh -- tsc-tag against upstream Telescope's --updated_sam outputs ($TSC_DATA/golden):
 # for every golden run with an updated BAM, the FIT comes from the pipeline
 #   tsc-regions GTF | tsc-fetch --names | tsc-matrix | tsc-em
 # and cmp_updated.py checks that (1) tsc-tag writes every input record in input order, changed
