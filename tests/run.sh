@@ -19,6 +19,7 @@
 # Environment for commands and scripts: TSC_BIN, TSC_DATA (the test data: tests/data, laid out as
 # golden/, golden-large/, ...), TMPD (a fresh temporary folder per test), PATH.  Failing outputs
 # are kept as FAIL-*.out/.err in the group folder.
+# Expected files written for tsc (not upstream's) and how each was checked: tests/EXPECTED.md.
 # Usage: run.sh [PATTERN]   (only tests whose name contains PATTERN)
 # Ends with the skipped tests and why, then the line "N passed, M failed, K skipped"; exit status
 # 1 if any failed.
