@@ -45,7 +45,7 @@ sk() { # NAME REASON
   $1: $2"; echo "SKIP $1: $2"
 }
 # the last non-empty line of FILE, as the reason of a skip
-why() { r=$(grep -v '^[[:space:]]*$' "$1" | tail -n 1); echo "${r:-no reason given}"; }
+why() { r=$(grep -v '^[[:space:]]*$' "$1" | tail -n 1 | sed 's/^SKIP:* *//'); echo "${r:-no reason given}"; }
 want() { [ -z "$pat" ] || case "$1" in *"$pat"*) return 0 ;; *) return 1 ;; esac; }
 # the shell of table commands: one with pipefail
 if sh -c 'set -o pipefail' 2> /dev/null; then TSH="sh -o pipefail"
