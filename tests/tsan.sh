@@ -13,7 +13,7 @@
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
-TSC_DATA=${TSC_DATA:-$top/tests/data}
+TSC_DATA=${TSC_DATA:-$top/tests/data}; export TSC_DATA
 S=$TSC_DATA/golden/synth-input
 B=build/tsan
 CLANG=${CLANG:-clang}
