@@ -59,13 +59,14 @@ for run in $runs; do
 done
 
 # golden-large: runs past numpy's 8,192-element reduction blocks (16,000 fragments; see
-# tests/data/README.md), paths in cmdline.txt relative to golden-large/input
+# tests/data/README.md), paths in cmdline.txt relative to golden-large/input (large.gtf kept
+# gzip'ed: tsc-assign reads it so)
 L=$TSC_DATA/golden-large
 nlarge=0
 for cl in "$L"/*/cmdline.txt; do
     run=$(basename "$(dirname "$cl")")
     out=$TMPD/large-$run
-    args=$(sed -e 's/^telescope //' -e "s#input/#$L/input/#g" -e "s#<OUTDIR>#$out#" "$cl")
+    args=$(sed -e 's/^telescope //' -e "s#input/large.gtf#input/large.gtf.gz#" -e "s#input/#$L/input/#g" -e "s#<OUTDIR>#$out#" "$cl")
     set -- $args
     if [ "$1" = assign ]; then shift; fi
     nlarge=$((nlarge + 1))

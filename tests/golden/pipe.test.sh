@@ -7,7 +7,7 @@ G=$TSC_DATA
 fail=0
 for set in "golden/upstream-data/alignment.bam golden/upstream-data/annotation.gtf" \
            "golden/synth-input/synth.bam golden/synth-input/synth.gtf" \
-           "golden-large/input/large.bam golden-large/input/large.gtf"; do
+           "golden-large/input/large.bam golden-large/input/large.gtf.gz"; do
     set -- $set
     bam=$G/$1; gtf=$G/$2
     d=$TMPD/$(basename "$1" .bam); mkdir -p "$d"
