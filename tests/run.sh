@@ -65,7 +65,7 @@ for t in "$TSC_UNITS"/test_*; do
     rc=$?
     if [ $rc -eq 0 ]; then ok "$name"
     elif [ $rc -eq $SKIP ]; then sk "$name" "$(why "$TMPD/err")"
-    else tail -20 "$TMPD/err"; ko "$name" "exit $rc"; fi
+    else tail -5 "$TMPD/out"; tail -20 "$TMPD/err"; ko "$name" "exit $rc"; fi
 done
 
 # 2. tables
