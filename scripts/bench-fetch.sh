@@ -9,13 +9,13 @@
 #   tsc-fetch -t T (collated; sorted with index; --prefilter), featureCounts -M --fraction -p
 #   -T T, and prints the ratios.  Needs samtools, featureCounts (subread), GNU time, awk, bc.
 #   -b COPIES: also time the worst case, upstream's bundled data (bowtie2 -k 100, every fragment
-#   in a locus) replicated COPIES times with renamed reads (needs ../shared/golden).
+#   in a locus) replicated COPIES times with renamed reads (the project's tests/data/golden, or TSC_DATA=).
 set -euo pipefail
 N=2000000; T=2; R=3; KEEP=0; B=0
 while getopts "n:t:r:b:k" o; do
     case $o in n) N=$OPTARG ;; t) T=$OPTARG ;; r) R=$OPTARG ;; b) B=$OPTARG ;; k) KEEP=1 ;; *) exit 2 ;; esac
 done
-G=${SHARED:-$(cd "$(dirname "$0")/../.." && pwd)/shared}/golden
+G=${TSC_DATA:-$(cd "$(dirname "$0")/.." && pwd)/tests/data}/golden
 shift $((OPTIND - 1))
 BIN=${TSC_BIN:-$(cd "$(dirname "$0")/.." && pwd)/bin}
 if [ $# -gt 0 ]; then D=$1; mkdir -p "$D"; else D=$(mktemp -d "${TMPDIR:-/tmp}/bench-fetch.XXXXXX"); fi

@@ -4,7 +4,7 @@
 set -e
 top=$(cd "$(dirname "$0")/.." && pwd)
 n=${1:-5000000}
-bam=${2:-$top/../shared/golden/upstream-data/alignment.bam}
+bam=${2:-${TSC_DATA:-$top/tests/data}/golden/upstream-data/alignment.bam}
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 cc -O2 -Ilib -I"$top/lib" $(pkg-config --cflags htslib 2>/dev/null) -o "$tmp/bf" "$top/scripts/bench-format.c" \
     "$top/lib/libtsc.a" -fopenmp $(pkg-config --libs htslib 2>/dev/null || echo -lhts) -lz -lm

@@ -8,12 +8,11 @@
 #                                                threads, so both use N threads in all)
 # Usage: scripts/bench-tag.sh [COPIES [THREADS...]]   (defaults: 20 copies; 1 2 4)
 # Prints TSV: tag <TAB> tool <TAB> threads <TAB> records <TAB> seconds <TAB> records_per_s
-# (best of REPS runs, REPS=3 by default). Needs samtools and ../shared/golden (or SHARED=).
+# (best of REPS runs, REPS=3 by default). Needs samtools and tests/data/golden (or TSC_DATA=).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 BIN=${TSC_BIN:-$top/bin}
-SHARED=${SHARED:-$(cd "$top/../shared" && pwd)}
-G=$SHARED/golden
+G=${TSC_DATA:-$top/tests/data}/golden
 copies=${1:-20}
 shift || true
 threads=${*:-1 2 4}

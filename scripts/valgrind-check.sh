@@ -11,11 +11,10 @@
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 BIN=${1:-$top/bin}
-SHARED=${SHARED:-$(cd "$top/../shared" 2>/dev/null && pwd)}
-S=$SHARED/golden/synth-input
+S=${TSC_DATA:-$top/tests/data}/golden/synth-input
 T=${VALGRIND_THREADS:-2}
 command -v valgrind > /dev/null || { echo "valgrind-check: valgrind is not installed" >&2; exit 1; }
-[ -f "$S/synth.bam" ] || { echo "valgrind-check: $S/synth.bam not found (set SHARED=)" >&2; exit 1; }
+[ -f "$S/synth.bam" ] || { echo "valgrind-check: $S/synth.bam not found (set TSC_DATA=)" >&2; exit 1; }
 for t in view regions fetch matrix blocks em report; do
     [ -x "$BIN/tsc-$t" ] || { echo "valgrind-check: $BIN/tsc-$t not built" >&2; exit 1; }
 done

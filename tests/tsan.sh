@@ -13,13 +13,13 @@
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
-SHARED=${SHARED:-$(cd "$top/../shared" 2>/dev/null && pwd)}
-S=$SHARED/golden/synth-input
+TSC_DATA=${TSC_DATA:-$top/tests/data}; export TSC_DATA
+S=$TSC_DATA/golden/synth-input
 B=build/tsan
 CLANG=${CLANG:-clang}
 archer=$(ls /usr/lib/llvm-*/lib/libarcher.so 2>/dev/null | tail -1)
 [ -n "$archer" ] || { echo "tsan.sh: libarcher.so (package libomp-dev) not found" >&2; exit 1; }
-[ -f "$S/synth.bam" ] || { echo "tsan.sh: $S/synth.bam not found (set SHARED=)" >&2; exit 1; }
+[ -f "$S/synth.bam" ] || { echo "tsan.sh: $S/synth.bam not found (set TSC_DATA=)" >&2; exit 1; }
 make -j2 CC="$CLANG" B=$B BIN=$B/bin LIBTSC=$B/libtsc.a CFLAGS='-O1 -g -fsanitize=thread' \
     LDFLAGS=-fsanitize=thread all > $B.log 2>&1 || { tail -20 $B.log; echo "tsan.sh: build failed ($B.log)"; exit 1; }
 TSAN_OPTIONS="exitcode=66 halt_on_error=0 ignore_noninstrumented_modules=1 ${TSAN_OPTIONS:-}"

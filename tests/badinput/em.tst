@@ -7,7 +7,7 @@ P . printf '#tsc-stream\tversion=1\tkind=MATRIX\n@feature\t__no_feature\t0\n@inf
 # scores at the 32-bit limit: finite pi and log-likelihood
 P . printf '#tsc-stream\tversion=1\tkind=MATRIX\n@feature\t__no_feature\t0\n@feature\tTE1\t100\n@feature\tTE2\t100\n@info\ttotal_fragments\t2\n=SHAP\ti64\t2\n2\n3\n=INDP\ti64\t3\n0\n2\n3\n=INDX\ti32\t3\n1\n2\n2\n=SCOR\tu32\t3\n4294967295\n1\n4294967295\n=END\n' > $TMPD/h.txt && tsc-view -b $TMPD/h.txt -o $TMPD/h.bin && tsc-em -q $TMPD/h.bin | tsc-view | sed -n '/^=PI__/,/^=END/p' > $TMPD/o && ! grep -Eq 'nan|inf' $TMPD/o
 # a million loci, three cells
-P . awk 'BEGIN { k = 1000000; printf "#tsc-stream\tversion=1\tkind=MATRIX\n@feature\t__no_feature\t0\n"; for (j = 1; j < k; j++) printf "@feature\tL%d\t%d\n", j, 100; printf "@info\ttotal_fragments\t2\n=SHAP\ti64\t2\n2\n%d\n=INDP\ti64\t3\n0\n2\n3\n=INDX\ti32\t3\n0\n%d\n1\n=SCOR\tu32\t3\n5\n70000\n9\n=END\n", k, k - 1 }' > $TMPD/big.txt && tsc-view -b $TMPD/big.txt -o $TMPD/big.bin && tsc-em -q $TMPD/big.bin | tsc-view -H > /dev/null
+P . awk 'BEGIN { k = 1000000; printf "#tsc-stream\tversion=1\tkind=MATRIX\n@feature\t__no_feature\t0\n"; for (j = 1; j < k; j++) printf "@feature\tL%d\t%d\n", j, 100; printf "@info\ttotal_fragments\t2\n=SHAP\ti64\t2\n2\n%d\n=INDP\ti64\t3\n0\n2\n3\n=INDX\ti32\t3\n0\n%d\n1\n=SCOR\tu32\t3\n5\n70000\n9\n=END\n", k, k - 1 }' > $TMPD/big.txt && tsc-view -b $TMPD/big.txt -o $TMPD/big.bin && tsc-em -q $TMPD/big.bin -o $TMPD/big.fit && tsc-view -H $TMPD/big.fit > /dev/null
 # options out of range
 N --threads tsc-em -t 0 ../matrix/empty.mtx.txt
 N --em-epsilon tsc-em -e -1 ../matrix/empty.mtx.txt

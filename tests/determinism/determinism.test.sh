@@ -8,7 +8,7 @@
 set -u
 fail=0
 ko() { echo "FAIL: $*"; fail=1; }
-S=$SHARED/golden/synth-input
+S=$TSC_DATA/golden/synth-input
 D=$TMPD
 have() { [ -x "$TSC_BIN/tsc-$1" ] || { echo "missing tool tsc-$1"; exit 1; }; }
 for t in regions fetch matrix blocks em report view assign; do have $t; done

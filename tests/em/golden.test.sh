@@ -7,7 +7,7 @@
 # provenance; for default options z and pi equal internals-*/Q_z_final.tsv and pi_theta.tsv within
 # 1e-9 relative.
 set -u
-G=$SHARED/golden
+G=$TSC_DATA/golden
 T=$TMPD
 fail=0
 for d in default synth; do

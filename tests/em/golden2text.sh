@@ -3,7 +3,7 @@
 # directory (DIR/raw_scores.tsv[.gz], DIR/features.tsv), cells sorted by row, then column.
 # With "blocks": a BLOCKS stream, its blocks computed here (union-find over the columns of each
 # row, column 0 left out), written in reverse order of their smallest column.
-# Usage: sh golden2text.sh $SHARED/golden/internals-default | tsc-view -b -o matrix.bin
+# Usage: sh golden2text.sh $TSC_DATA/golden/internals-default | tsc-view -b -o matrix.bin
 set -eu
 dir=$1
 blocks=${2:-}

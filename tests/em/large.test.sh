@@ -8,7 +8,7 @@
 set -u
 D=${TSC_DATA:?}/golden-large
 T=$TMPD
-tsc-regions "$D/input/large.gtf" > "$T/loci.bed" &&
+tsc-regions "$D/input/large.gtf.gz" > "$T/loci.bed" &&
     tsc-fetch "$T/loci.bed" "$D/input/large.bam" | tsc-matrix -o "$T/m.mtx" &&
     tsc-blocks "$T/m.mtx" -o "$T/m.blk" || { echo "pipeline failed"; exit 1; }
 fail=0

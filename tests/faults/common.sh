@@ -1,14 +1,16 @@
 # common.sh -- sourced by tests/faults/*.test.sh: small and big inputs for every tool, made at
 # run time in $TMPD/in, and one table of how each tool is run.  Part of tsc. MIT licence.
 #
-# Tools not built yet are skipped (and counted, so a run shows what it did not cover).
+# Tools not built yet are skipped, and so are checks that cannot run here; a test that skipped
+# anything (or met a KNOWN failure) and failed nothing exits 77, which tests/run.sh counts as a
+# skip and names, never as a pass.
 # Every test here needs: a tool never exits 0 when it could not do its job, never dies from a
 # signal other than SIGPIPE (see pipe.test.sh), and says what went wrong in one line that names
 # the tool and the file ("tsc-X: error: ...").
 set -u
 IN=$TMPD/in
 mkdir -p "$IN"
-fail=0; nrun=0; nskip=0
+fail=0; nrun=0; nskip=0; nknown=0; skipped=""
 TOOLS="view regions fetch matrix blocks em report merge"
 # KNOWN: check names (shell patterns, one a line) that fail for a reason already reported to
 # the tool's owner: they print "KNOWN FAILURE" and do not fail the test; once such a check
@@ -16,12 +18,31 @@ TOOLS="view regions fetch matrix blocks em report merge"
 KNOWN=$(sed -n 's/^known[ 	]*//p' "$(dirname "$0")/KNOWN" 2>/dev/null)
 is_known() { printf '%s\n' "$KNOWN" | while IFS= read -r _k; do [ -n "$_k" ] && case "$1" in $_k) echo y; break ;; esac; done; }
 ko() {
-    if [ -n "$(is_known "${cur:-}")" ]; then echo "KNOWN FAILURE: $*"; known_hit=1; return; fi
+    if [ -n "$(is_known "${cur:-}")" ]; then echo "KNOWN FAILURE: $*"; nknown=$((nknown + 1)); return; fi
     echo "FAIL: $*"; fail=1
 }
 have() { [ -x "$TSC_BIN/tsc-$1" ]; }
-skip_note() { nskip=$((nskip + 1)); echo "skip tsc-$1: not built"; }
-finish() { echo "$nrun checks run, $nskip tools skipped"; exit $fail; }
+# skip_note WHAT [WHY]: WHAT was not checked
+skip_note() { nskip=$((nskip + 1)); skipped="$skipped, $1 (${2:-not built})"; echo "skip $1: ${2:-not built}"; }
+finish() {
+    echo "$nrun checks run, $nskip skipped, $nknown known failures"
+    [ $fail -ne 0 ] && exit 1
+    if [ $((nskip + nknown)) -gt 0 ]; then
+        echo "SKIP: ${nknown} known failures; skipped: ${skipped#, }"; exit 77
+    fi
+    exit 0
+}
+# AS_USER COMMAND: COMMAND runs as an unprivileged user (nobody) when we are root (root reads any
+# file, so a file's permissions are tested that way); as ourselves otherwise
+AS_USER=""
+[ "$(id -u)" = 0 ] && AS_USER="setpriv --reuid=65534 --regid=65534 --clear-groups --"
+as_user() { $AS_USER "$@"; }
+# can_unreadable TOOL FILE...: can as_user run TOOL on FILE... (every other input readable)?
+can_unreadable() {
+    _t=$1; shift
+    as_user sh -c 'test -x "$1"' sh "$TSC_BIN/tsc-$_t" 2>/dev/null || return 1
+    for _f in "$@"; do as_user sh -c 'test -r "$1"' sh "$_f" 2>/dev/null || return 1; done
+}
 top=$(cd ../.. && pwd)
 
 # ---- inputs
@@ -33,8 +54,8 @@ mk_small() {
     tsc-view -b "$top/tests/view/blocks.txt" -o "$IN/small.blocks.bin" &&
     tsc-view -b "$top/tests/view/fit.txt" -o "$IN/small.fit.bin" &&
     cp "$top/tests/view/matrix.txt" "$IN/small.mtx.txt" &&
-    cp "$SHARED/golden/synth-input/synth.gtf" "$IN/small.gtf" &&
-    cp "$SHARED/golden/synth-input/synth.sam" "$IN/small.sam" &&
+    cp "$TSC_DATA/golden/synth-input/synth.gtf" "$IN/small.gtf" &&
+    cp "$TSC_DATA/golden/synth-input/synth.sam" "$IN/small.sam" &&
     printf 'chrA\t1000\t2000\tTE1\t0\t+\nchrA\t3000\t4000\tTE2\t0\t-\nchrB\t1000\t2500\tTE3\t0\t+\n' > "$IN/small.bed" &&
     printf 'transcript\tcount\nTE1\t5\n__no_feature\t2\nTE2\t1\n' > "$IN/small-TE_counts.tsv" &&
     printf 'transcript\tcount\nTE2\t3\nTE3\t1\n' > "$IN/small2-TE_counts.tsv" ||

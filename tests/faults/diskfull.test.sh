@@ -14,7 +14,7 @@ mk_small
 : > "$TMPD/notadir"
 ENOSPC='error: .*No space left on device'
 for t in $TOOLS view-b; do
-    case $t in view-b) have view || continue ;; *) have $t || { skip_note $t; continue; } ;; esac
+    case $t in view-b) have view || continue ;; *) have $t || { skip_note tsc-$t; continue; } ;; esac
     c=$(cmd $t small)
     # the whole output, to know where to cut it
     if ! sh -c "$c" > "$TMPD/full.out" 2> "$TMPD/c.err"; then ko "$t: fails without faults ($c): $(head -3 "$TMPD/c.err")"; continue; fi

@@ -16,7 +16,7 @@ sigpipe_ignored() {
 }
 if sigpipe_ignored; then echo "note: SIGPIPE is ignored in this shell; only the EPIPE case runs"; fi
 for t in $TOOLS view-b; do
-    case $t in view-b) have view || continue ;; *) have $t || { skip_note $t; continue; } ;; esac
+    case $t in view-b) have view || continue ;; *) have $t || { skip_note tsc-$t; continue; } ;; esac
     c=$(cmd $t big)
     sh -c "$c" 2> "$TMPD/c.err" | wc -c > "$TMPD/size"
     size=$(cat "$TMPD/size")

@@ -1,5 +1,5 @@
 #!/bin/sh
-# golden.test.sh -- tsc-fetch against upstream Telescope's results (../shared/golden):
+# golden.test.sh -- tsc-fetch against upstream Telescope's results ($TSC_DATA/golden):
 #  1. internals-default and internals-synth: the score matrix built from the stream (raw = AS -
 #     minAS + 1 + alnlen per fragment and feature, hits2raw.awk) equals upstream's
 #     raw_scores.tsv(.gz) as a set of (fragment, feature, raw), and the run info equals
@@ -12,7 +12,7 @@
 #     numbers of synth-exclude), plus nmap_idx:122 nunmap_idx:4 from the index; the same without
 #     the index (first pass over the whole file), and with -t 3.
 set -eu
-G=$SHARED/golden
+G=$TSC_DATA/golden
 T=$TMPD
 fail() { echo "golden.test.sh: $*" >&2; exit 1; }
 differ() { diff "$1" "$2" | head -20 >&2; fail "$3"; } # GOT WANT MESSAGE

@@ -10,7 +10,7 @@
 #     orphan check), and coordinate-sorted content without SO:coordinate (the order check), both
 #     rejected; --input-order name skips the order check.
 set -eu
-G=$SHARED/golden
+G=$TSC_DATA/golden
 T=$TMPD
 fail() { echo "orders.test.sh: $*" >&2; exit 1; }
 AWK=$(pwd)/hits2raw.awk

@@ -1,10 +1,13 @@
 #!/bin/sh
 # The explicit pipe of the README and tsc-assign give byte-identical TE_counts and run_stats, on
-# the bundled golden data (conf mode, so floats are compared too) and on the synthetic set.
+# the bundled golden data (conf mode, so floats are compared too), on the synthetic set and on
+# golden-large's input (16,000 fragments).
 set -u
-G=$SHARED/golden
+G=$TSC_DATA
 fail=0
-for set in "upstream-data/alignment.bam upstream-data/annotation.gtf" "synth-input/synth.bam synth-input/synth.gtf"; do
+for set in "golden/upstream-data/alignment.bam golden/upstream-data/annotation.gtf" \
+           "golden/synth-input/synth.bam golden/synth-input/synth.gtf" \
+           "golden-large/input/large.bam golden-large/input/large.gtf.gz"; do
     set -- $set
     bam=$G/$1; gtf=$G/$2
     d=$TMPD/$(basename "$1" .bam); mkdir -p "$d"

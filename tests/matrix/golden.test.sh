@@ -7,9 +7,9 @@
 # value in order, the version string aside; this checks overlap_unique/overlap_ambig).
 # Fragment names are compared too when tsc-fetch can keep them (--names).
 set -e
-: "${TMPD:?}" "${SHARED:?}"
+: "${TMPD:?}" "${TSC_DATA:?}"
 PATH="${TSC_BIN:+$TSC_BIN:}$PATH"
-G=$SHARED/golden
+G=$TSC_DATA/golden
 for t in tsc-regions tsc-fetch; do
     if ! command -v "$t" > /dev/null 2>&1; then
         echo "FAIL: $t is not built"; exit 1

@@ -6,9 +6,9 @@
 # the columns, with a locus no fragment touches), run through tsc-matrix, and compared with
 # raw_scores.tsv (sorted by row and column), features.tsv and run_info.tsv (overlap counters).
 set -e
-: "${TMPD:?}" "${SHARED:?}"
+: "${TMPD:?}" "${TSC_DATA:?}"
 PATH="${TSC_BIN:+$TSC_BIN:}$PATH"
-G=$SHARED/golden
+G=$TSC_DATA/golden
 tab=$(printf '\t')
 
 check() { # NAME INTERNALS

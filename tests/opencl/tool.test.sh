@@ -6,7 +6,7 @@
 # is byte-identical to the OpenMP backend's, from MATRIX and from BLOCKS input; the FIT records
 # that OpenCL ran. Bad device indices fail with a message.
 set -u
-G=$SHARED/golden
+G=$TSC_DATA/golden
 T=$TMPD
 fail=0
 for d in default synth; do

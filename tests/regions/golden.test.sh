@@ -1,5 +1,5 @@
 #!/bin/sh
-# golden.test.sh -- tsc-regions against upstream Telescope's own results (../shared/golden):
+# golden.test.sh -- tsc-regions against upstream Telescope's own results ($TSC_DATA/golden):
 #  1. the bundled annotation gives 99 loci (annotated_features:99) and every locus length equals
 #     its transcript_length in default/telescope-run_stats.tsv (HML2_1q22 = 9085); loci come in
 #     first-seen order, and the rows read in reverse order give the same intervals;
@@ -9,7 +9,7 @@
 #  3. with --attribute gene_id, 10 loci (annotated_features:10) with the lengths of
 #     synth-attr_gene_id/telescope-run_stats.tsv.
 set -eu
-G=$SHARED/golden
+G=$TSC_DATA/golden
 T=$TMPD
 fail() { echo "golden.test.sh: $*" >&2; exit 1; }
 

@@ -1,9 +1,9 @@
 #!/usr/bin/python3
 """Regenerate tests/report/data/*.tsv, the expected values of tests/unit/test_report.c, from
-Python itself (Python 3.11 float repr and round-half-even, and the numpy 1.24 argsort port in
-$SHARED/golden/tools/check_argsort.py). Needs no numpy. Usage (from tests/report):
-    SHARED=../../../shared python3 gen-cases.py"""
-import math, os, random, struct
+Python itself (Python 3.11 float repr and round-half-even, and numpy 1.24's argsort
+kind='quicksort' as written below from numpy's npysort/quicksort.cpp). Needs no numpy.
+Usage (from tests/report):  python3 gen-cases.py"""
+import math, random, struct
 
 def bits(x):
     return '%016x' % struct.unpack('<Q', struct.pack('<d', x))[0]
@@ -39,9 +39,82 @@ with open('data/round.tsv', 'w') as f:
     for x, d in cases:
         f.write('%s\t%d\t%s\n' % (bits(x), d, bits(round(x * 10.0 ** d) / 10.0 ** d)))
 
-# argsort port (numpy 1.24 quicksort) on arrays with many ties
-src = open(os.path.join(os.environ.get('SHARED', '../../../shared'), 'golden/tools/check_argsort.py')).read()
-exec(src[src.index('def less'):src.index('random.seed(1)')])
+# argsort: numpy 1.24's aquicksort_ for float64 (npysort/quicksort.cpp): introsort with median of
+# three, insertion sort below SMALL_QUICKSORT elements, and aheapsort_ past depth 2*floor(log2 n)
+SMALL_QUICKSORT = 15
+
+
+def less(a, b):  # numpy's FLOAT_LT: NaN sorts last
+    return a < b or (b != b and a == a)
+
+
+def aheapsort(v, a, lo, n):
+    """numpy's aheapsort_ on a[lo:lo+n] (1-based heap indices, as numpy's a = tosort - 1)"""
+    def get(i): return a[lo + i - 1]
+    def put(i, x): a[lo + i - 1] = x
+    for l in range(n >> 1, 0, -1):
+        tmp = get(l); i, j = l, l << 1
+        while j <= n:
+            if j < n and less(v[get(j)], v[get(j + 1)]): j += 1
+            if less(v[tmp], v[get(j)]): put(i, get(j)); i = j; j += j
+            else: break
+        put(i, tmp)
+    while n > 1:
+        tmp = get(n); put(n, get(1)); n -= 1
+        i, j = 1, 2
+        while j <= n:
+            if j < n and less(v[get(j)], v[get(j + 1)]): j += 1
+            if less(v[tmp], v[get(j)]): put(i, get(j)); i = j; j += j
+            else: break
+        put(i, tmp)
+
+
+def aquicksort(v):
+    num = len(v)
+    t = list(range(num))
+    if num < 2:
+        return t
+    pl, pr = 0, num - 1
+    stack = []
+    cdepth = (num.bit_length() - 1) * 2
+    while True:
+        if cdepth < 0:
+            aheapsort(v, t, pl, pr - pl + 1)
+        else:
+            while pr - pl > SMALL_QUICKSORT:
+                pm = pl + ((pr - pl) >> 1)
+                if less(v[t[pm]], v[t[pl]]): t[pm], t[pl] = t[pl], t[pm]
+                if less(v[t[pr]], v[t[pm]]): t[pr], t[pm] = t[pm], t[pr]
+                if less(v[t[pm]], v[t[pl]]): t[pm], t[pl] = t[pl], t[pm]
+                vp = v[t[pm]]
+                pi, pj = pl, pr - 1
+                t[pm], t[pj] = t[pj], t[pm]
+                while True:
+                    pi += 1
+                    while less(v[t[pi]], vp): pi += 1
+                    pj -= 1
+                    while less(vp, v[t[pj]]): pj -= 1
+                    if pi >= pj: break
+                    t[pi], t[pj] = t[pj], t[pi]
+                pk = pr - 1
+                t[pi], t[pk] = t[pk], t[pi]
+                cdepth -= 1
+                # the larger partition is pushed, the smaller one done next
+                if pi - pl < pr - pi:
+                    stack.append((pi + 1, pr, cdepth)); pr = pi - 1
+                else:
+                    stack.append((pl, pi - 1, cdepth)); pl = pi + 1
+            for i in range(pl + 1, pr + 1):
+                vi = t[i]; vp = v[vi]; j = i
+                while j > pl and less(vp, v[t[j - 1]]):
+                    t[j] = t[j - 1]; j -= 1
+                t[j] = vi
+        if not stack:
+            break
+        pl, pr, cdepth = stack.pop()
+    return t
+
+
 with open('data/argsort.tsv', 'w') as f:
     for n in [1, 2, 5, 15, 16, 17, 18, 30, 59, 100, 257, 500, 17, 59, 100, 33, 64, 65, 200, 129]:
         v = [random.choice([0.0, 1e-300, 0.5, 0.25, random.random()]) for _ in range(n)]

@@ -1,10 +1,10 @@
 #!/bin/sh
 # golden.test.sh -- tsc-report end to end against upstream Telescope's files, byte for byte.
-# The FIT streams are built from $SHARED/golden/internals-* by test_report_golden --fit (z from
+# The FIT streams are built from $TSC_DATA/golden/internals-* by test_report_golden --fit (z from
 # upstream's dump, or from its reference EM for max_iter/priors/--use_likelihood runs), and
 # tsc-report's files must equal the golden run's. Also: a failing run leaves no file behind.
 set -u
-G=$SHARED/golden
+G=$TSC_DATA/golden
 U=${TSC_UNITS:-}
 [ -n "$U" ] || for d in "$TSC_BIN/../build/tests" "$TSC_BIN/../tests"; do [ -x "$d/test_report_golden" ] && U=$d; done
 GEN="$U/test_report_golden"
@@ -34,16 +34,25 @@ for m in exclude choose average conf unique; do
     tsc-report -m "$m" -o "$d/m-$m" "$d/def2.fit" || fail=1
     ck "maxiter2_$m" "$d/m-$m"
 done
-tsc-report -o "$d/x" "$d/def.fit" && ck default "$d/x"
-tsc-report -m choose -o "$d/x" "$d/def.fit" && ck updated_sam_choose "$d/x"
-tsc-report -o "$d/x" "$d/deflik.fit" && ck use_likelihood "$d/x"
-tsc-report -m choose -o "$d/x" "$d/deflik.fit" && ck resume_choose_lik "$d/x"
-tsc-report -o "$d/x" "$d/defpri.fit" && ck theta0_pi5 "$d/x"
-tsc-report -o "$d/x" "$d/synlik.fit" && ck synth-use_likelihood "$d/x"
-tsc-report -o "$d/x" "$d/synpri.fit" && ck synth-pi10_theta0 "$d/x"
-tsc-report -m conf -c 0.5 -o "$d/x" "$d/syn3.fit" && ck synth-maxiter3_conf0.5 "$d/x"
+# rep RUN PREFIX ARGS...: tsc-report ARGS -o PREFIX must succeed, and its files equal golden RUN's
+# (the files of an earlier run under PREFIX are removed first, so a failing run cannot pass)
+rep() {
+    _run=$1 _p=$2; shift 2
+    rm -f "$_p"-*.tsv
+    tsc-report "$@" -o "$_p" || { echo "FAIL $_run: tsc-report $* exit $?"; fail=1; }
+    ck "$_run" "$_p"
+}
+rep default "$d/x" "$d/def.fit"
+rep updated_sam_choose "$d/x" -m choose "$d/def.fit"
+rep use_likelihood "$d/x" "$d/deflik.fit"
+rep resume_choose_lik "$d/x" -m choose "$d/deflik.fit"
+rep theta0_pi5 "$d/x" "$d/defpri.fit"
+rep synth-use_likelihood "$d/x" "$d/synlik.fit"
+rep synth-pi10_theta0 "$d/x" "$d/synpri.fit"
+rep synth-maxiter3_conf0.5 "$d/x" -m conf -c 0.5 "$d/syn3.fit"
 # default prefix: ./telescope-*.tsv, Telescope's names
-(cd "$d" && mkdir cwd && cd cwd && tsc-report ../syn.fit) && ck synth-exclude "$d/cwd/telescope"
+(cd "$d" && mkdir cwd && cd cwd && tsc-report ../syn.fit) || { echo "FAIL tsc-report without -o: exit $?"; fail=1; }
+ck synth-exclude "$d/cwd/telescope"
 # the stats file is the same in every mode
 for m in choose average conf unique; do cmp -s "$d/s-exclude-run_stats.tsv" "$d/s-$m-run_stats.tsv" || { echo "FAIL run_stats differs in $m"; fail=1; }; done
 # all-loci: every annotated locus once, the no-feature key first, counts as TE_counts
@@ -55,9 +64,7 @@ awk -F'\t' 'NR > 1 && $2 > 0' "$d/a-TE_counts.tsv" | sort > "$d/a2"
 cmp -s "$d/a1" "$d/a2" || { echo "FAIL all-loci counts differ from TE_counts"; fail=1; }
 grep -q '^# input: test_report_golden ' "$d/a-all.tsv" || { echo "FAIL all-loci provenance"; fail=1; }
 # tsc-merge reads the all-loci table like a TE_counts file
-if command -v tsc-merge > /dev/null 2>&1; then
-    tsc-merge "$d/a-all.tsv" "$d/a-TE_counts.tsv" > "$d/merged" || { echo "FAIL tsc-merge on the all-loci table"; fail=1; }
-fi
+tsc-merge "$d/a-all.tsv" "$d/a-TE_counts.tsv" > "$d/merged" || { echo "FAIL tsc-merge on the all-loci table"; fail=1; }
 grep -q '^# ' "$d/a-TE_counts.tsv" "$d/a-run_stats.tsv" && { echo "FAIL '#' line in a Telescope file"; fail=1; }
 # failures leave no complete-looking file: unwritable all-loci path, truncated input
 mkdir "$d/f"

@@ -1,7 +1,7 @@
 # tsc-report: usage, options and bad input (P = exit 0 and stdout as given; N = clean failure)
-P . tsc-report --help | grep -q '^Usage: tsc-report'
-P . tsc-report -h | grep -q 'unique \[exclude\]'
-P . tsc-report --version | grep -q '^tsc-report'
+P . tsc-report --help | grep '^Usage: tsc-report' > /dev/null
+P . tsc-report -h | grep 'unique \[exclude\]' > /dev/null
+P . tsc-report --version | grep '^tsc-report' > /dev/null
 N . tsc-report --bogus-option odd.fit.txt
 N reassign-mode tsc-report -m all odd.fit.txt
 N reassign-mode tsc-report --reassign_mode Choose odd.fit.txt

@@ -20,6 +20,8 @@ grep -q '^samtools view -c (sorted) .* 1\.00 *$' "$T/bench.out"
 if command -v featureCounts > /dev/null; then
     grep -q '^featureCounts -M --fraction  *[0-9.]' "$T/bench.out"
     grep -q '^featureCounts best-hit  *100 ' "$T/bench.out"
+else
+    nofc=1   # the featureCounts rows are not checked: a skip (below), not a pass
 fi
 grep -q '^tsc-fetch exact (collated)  *[0-9.]' "$T/bench.out"
 grep -q '^tsc-fetch --prefilter (sorted)  *[0-9.]' "$T/bench.out"
@@ -35,4 +37,5 @@ grep -q 'made: collated' "$T/bench.out"
 run
 grep -q 'cached' "$T/bench.out"
 test "$(wc -l < "$T/bd/history.tsv")" -gt "$n"
+if [ -n "${nofc:-}" ]; then echo "SKIP: featureCounts is not installed (package subread): its rows were not checked"; exit 77; fi
 echo ok

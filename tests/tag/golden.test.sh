@@ -1,5 +1,5 @@
 #!/bin/sh
-# golden.test.sh -- tsc-tag against upstream Telescope's --updated_sam outputs (../shared/golden):
+# golden.test.sh -- tsc-tag against upstream Telescope's --updated_sam outputs ($TSC_DATA/golden):
 # for every golden run with an updated BAM, the FIT comes from the pipeline
 #   tsc-regions GTF | tsc-fetch --names | tsc-matrix | tsc-em
 # and cmp_updated.py checks that (1) tsc-tag writes every input record in input order, changed
@@ -11,7 +11,7 @@
 # TE_counts, and may differ from upstream only in flag 0x100 and YC of PRI records on the tied
 # fragments (synth: w1 w2 w3 w5, 16 records; bundled: none).
 set -eu
-G=$SHARED/golden
+G=$TSC_DATA/golden
 T=$TMPD
 CMP="python3 $(pwd)/cmp_updated.py"
 fail() { echo "golden.test.sh: $*" >&2; exit 1; }
@@ -36,9 +36,8 @@ check() {
     run=$1 data=$2 mode=$3; shift 3
     bed=$T/$data.bed
     case $data in synth) bam=$G/synth-input/synth.bam ;; *) bam=$G/upstream-data/alignment.bam ;; esac
-    up=$G/$run/telescope-updated.sam
-    [ -f "$up" ] || up=$up.gz
-    [ -f "$up" ] || fail "$run: no golden updated SAM"
+    up=$G/$run/telescope-updated.sam.gz
+    [ -f "$up" ] || fail "$run: no golden updated SAM ($up)"
     key=$(echo "$data $*" | tr -c 'A-Za-z0-9\n' _)
     fit "$key" "$bed" "$bam" "$@"
     cp "$T/$key.fit" "$T/$run.fit"

@@ -7,7 +7,7 @@
 #  3. CRAM and SAM output (-O, or the name of -o), read back equal to the BAM output;
 #  4. -o leaves exactly one file in its folder (no scratch BAMs, Q28), also after a failure (none).
 set -eu
-G=$SHARED/golden
+G=$TSC_DATA/golden
 T=$TMPD
 CMP="python3 $(pwd)/cmp_updated.py"
 fail() { echo "tool.test.sh: $*" >&2; exit 1; }
@@ -30,7 +30,7 @@ tsc-tag -l "$T/synth.bed" -o "$T/sorted.bam" "$T/sorted.fit" "$S"
 samtools view "$S" > "$T/sorted.in.sam"
 samtools view "$T/sorted.bam" > "$T/sorted.out.sam"
 $CMP --quiet --counts "$G/synth-exclude/telescope-TE_counts.tsv" "$T/sorted.in.sam" "$T/sorted.out.sam" \
-    "$G/synth-exclude/telescope-updated.sam" || fail "sorted input differs from upstream's collated result"
+    "$G/synth-exclude/telescope-updated.sam.gz" || fail "sorted input differs from upstream's collated result"
 if tsc-tag -l "$T/synth.bed" "$T/sorted.fit" - < "$S" > /dev/null 2> "$T/err"; then fail "sorted stdin accepted"; fi
 grep -q 'read twice: give a file' "$T/err" || fail "sorted stdin: wrong message: $(cat "$T/err")"
 tsc-fetch "$T/synth.bed" "$S" | tsc-matrix | tsc-em -q > "$T/nonames.fit"

@@ -17,10 +17,10 @@
 #include "tsc_em_internal.h"
 #include "tsc_util.h"
 
-static const char *shared_dir(void)
+static const char *data_dir(void)
 {
-    const char *s = getenv("SHARED");
-    return s && *s ? s : "../../../shared";
+    const char *s = getenv("TSC_DATA");
+    return s && *s ? s : "../data";
 }
 
 /* ---- matrices built by hand ---- */
@@ -109,10 +109,10 @@ static tsc_mtx_t *load_golden(const char *name)
     int64_t *ri = malloc(cap * sizeof(int64_t));
     int32_t *ci = malloc(cap * sizeof(int32_t));
     uint32_t *sc = malloc(cap * sizeof(uint32_t));
-    snprintf(path, sizeof path, "%s/golden/internals-%s/raw_scores.tsv", shared_dir(), name);
+    snprintf(path, sizeof path, "%s/golden/internals-%s/raw_scores.tsv", data_dir(), name);
     gzFile f = gzopen(path, "r");
     if (!f) {
-        snprintf(path, sizeof path, "%s/golden/internals-%s/raw_scores.tsv.gz", shared_dir(), name);
+        snprintf(path, sizeof path, "%s/golden/internals-%s/raw_scores.tsv.gz", data_dir(), name);
         f = gzopen(path, "r");
     }
     if (!f) { fprintf(stderr, "cannot open %s\n", path); exit(1); }
@@ -132,7 +132,7 @@ static tsc_mtx_t *load_golden(const char *name)
     }
     gzclose(f);
     /* K from features.tsv (columns without cells count) */
-    snprintf(path, sizeof path, "%s/golden/internals-%s/features.tsv", shared_dir(), name);
+    snprintf(path, sizeof path, "%s/golden/internals-%s/features.tsv", data_dir(), name);
     FILE *ff = fopen(path, "r");
     int64_t nf = -1;
     while (ff && fgets(line, sizeof line, ff)) ++nf;
@@ -326,7 +326,7 @@ static void test_pairwise(void)
 static int golden_log(const char *run, int *iters, int *conv, char *lnl, size_t lnl_size)
 {
     char path[4096], line[8192];
-    snprintf(path, sizeof path, "%s/golden/%s/telescope.log", shared_dir(), run);
+    snprintf(path, sizeof path, "%s/golden/%s/telescope.log", data_dir(), run);
     FILE *f = fopen(path, "r");
     int got = 0;
     if (!f) return -1;
@@ -405,7 +405,7 @@ static void test_golden_values(const char *data)
     tsc_em_opt_init(&o);
     o.log_iterations = 0;
     CHECK(tsc_em_run(m, &o, &r) == 0);
-    snprintf(path, sizeof path, "%s/golden/internals-%s/pi_theta.tsv", shared_dir(), data);
+    snprintf(path, sizeof path, "%s/golden/internals-%s/pi_theta.tsv", data_dir(), data);
     FILE *f = fopen(path, "r");
     CHECK(f != NULL);
     int n = 0;
@@ -429,7 +429,7 @@ static void test_golden_values(const char *data)
     }
     CHECK_INT(n, m->n_cols);
     /* Q and z, column-sorted order: find each (row, col) in the row */
-    snprintf(path, sizeof path, "%s/golden/internals-%s/Q_z_final.tsv", shared_dir(), data);
+    snprintf(path, sizeof path, "%s/golden/internals-%s/Q_z_final.tsv", data_dir(), data);
     gzFile g = gzopen(path, "r");
     if (!g) {
         strcat(path, ".gz");

@@ -28,7 +28,7 @@
 #include "tsc_matrix.h"
 #include "tsc_util.h"
 
-static const char *shared_dir, *tmp_dir;
+static const char *data_dir, *tmp_dir;
 
 /*** Loading golden data ***/
 
@@ -343,7 +343,7 @@ static int pocl_missing;
 static char *golden_iter_lines(const char *run, int *iters, int *conv, char *final, size_t fsz)
 {
     char path[4096], line[4096];
-    snprintf(path, sizeof(path), "%s/golden/%s/telescope.log", shared_dir, run);
+    snprintf(path, sizeof(path), "%s/golden/%s/telescope.log", data_dir, run);
     FILE *fp = fopen(path, "r");
     if (!fp) { fprintf(stderr, "cannot open %s\n", path); exit(1); }
     char *out = calloc(1, 1 << 16);
@@ -384,7 +384,7 @@ static void test_golden(const char *internals, const char *run, double pi_prior,
                         int use_lik)
 {
     char dir[4096], final[64], ours[64], *log = NULL;
-    snprintf(dir, sizeof(dir), "%s/golden/%s", shared_dir, internals);
+    snprintf(dir, sizeof(dir), "%s/golden/%s", data_dir, internals);
     tsc_mtx_t *m = load_raw(dir);
     CHECK(m != NULL);
     if (!m) return;
@@ -588,7 +588,7 @@ static void write_file(const char *path, const char *s)
 static void test_errors(void)
 {
     char dir[4096], kdir[4096], path[4200], *log = NULL;
-    snprintf(dir, sizeof(dir), "%s/golden/internals-synth", shared_dir);
+    snprintf(dir, sizeof(dir), "%s/golden/internals-synth", data_dir);
     tsc_mtx_t *m = load_raw(dir);
     tsc_em_opt_t o;
     tsc_em_result_t res;
@@ -693,7 +693,7 @@ int main(void)
     static char tmpl[] = "/tmp/test_em_opencl.XXXXXX";
     tsc_set_progname("test_em_opencl");
     tsc_set_verbosity(TSC_LOG_INFO);
-    shared_dir = getenv("SHARED") ? getenv("SHARED") : "../../../shared";
+    data_dir = getenv("TSC_DATA") ? getenv("TSC_DATA") : "../data";
     tmp_dir = getenv("TMPD");
     if (!tmp_dir && !(tmp_dir = mkdtemp(tmpl))) { perror("mkdtemp"); return 1; }
 

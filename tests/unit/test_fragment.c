@@ -355,9 +355,9 @@ static void test_best(const tsc_frag_ctx_t *ctx)
 /* the bundle reader that tsc-tag shares: the synthetic BAM has 46 bundles in 126 records */
 static void test_bundler(void)
 {
-    const char *sh = getenv("SHARED");
+    const char *sh = getenv("TSC_DATA");
     char path[4096];
-    snprintf(path, sizeof(path), "%s/golden/synth-input/synth.bam", sh ? sh : "../../../shared");
+    snprintf(path, sizeof(path), "%s/golden/synth-input/synth.bam", sh ? sh : "../data");
     samFile *fp = sam_open(path, "r");
     CHECK(fp != NULL);
     if (!fp) return;

@@ -1,9 +1,9 @@
 /* test_report_golden.c -- tsc-report's files against upstream Telescope's, byte for byte.
  * Part of tsc (Telescope in C). MIT licence.
  *
- * Builds a FIT in memory from ../shared/golden/internals-{default,synth} (raw_scores -> matrix,
- * Q_z_final's z, pi_theta's pi/theta, run_info, features), runs the report for each golden run
- * and compares TE_counts.tsv and run_stats.tsv with upstream's files. Runs whose z differs from
+ * Builds a FIT in memory from $TSC_DATA/golden/internals-{default,synth} (TSC_DATA: ../data from
+ * tests/unit by default) (raw_scores -> matrix, Q_z_final's z, pi_theta's pi/theta, run_info,
+ * features), runs the report for each golden run and compares TE_counts.tsv and run_stats.tsv with upstream's files. Runs whose z differs from
  * the internals dump (max_iter 2/3, priors, --use_likelihood) get their z from a small
  * reference EM here (spec §7, §12, libm expm1/log1p): only the printed figures are compared.
  *
@@ -527,11 +527,11 @@ static int gen_random(int64_t n, int32_t k, uint32_t seed, const char *out)
 
 int main(int argc, char **argv)
 {
-    const char *sh = getenv("SHARED");
+    const char *sh = getenv("TSC_DATA");
     size_t t;
     int fails = 0;
 
-    snprintf(g_golden, sizeof g_golden, "%s/golden", sh && *sh ? sh : "../../../shared");
+    snprintf(g_golden, sizeof g_golden, "%s/golden", sh && *sh ? sh : "../data");
     if (argc >= 4 && strcmp(argv[1], "--fit") == 0) {
         tsc_mtx_t *m = load_internals(argv[2]);
         int ret;
