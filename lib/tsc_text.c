@@ -176,7 +176,7 @@ int tsc_stream2text(const char *path, FILE *out, int header_only)
     if (!r) return -1;
     /* the header printed must be the one read, before RUNI sections update it */
     if (!(h0 = tsc_hdr_dup(tsc_rs_hdr(r)))) { tsc_rs_close(r); return -1; }
-    print_header(out, h0, TSC_STREAM_VERSION);
+    print_header(out, h0, tsc_rs_version(r));
     tsc_hdr_destroy(h0);
     if (header_only) { tsc_rs_close(r); return 0; }
     while ((ret = tsc_rs_next(r, &s)) == 1) {
