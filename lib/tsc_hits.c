@@ -31,7 +31,15 @@ struct tsc_hitr_t {
     char **fsec[TSC_HIT_MAX_FLD];     /* stolen HFLD sections: name, then one value per record */
     uint64_t fcount[TSC_HIT_MAX_FLD];
     uint64_t fi;                      /* record index within the chunk */
+    char **wl;                        /* BCWL section */
+    uint64_t n_wl;
 };
+
+char *const *tsc_hitr_whitelist(const tsc_hitr_t *hr, int64_t *n)
+{
+    *n = (int64_t)hr->n_wl;
+    return hr->wl;
+}
 
 int tsc_hits_fields_info(tsc_hdr_t *h, int n, const char *const *names)
 {
@@ -165,6 +173,7 @@ void tsc_hitr_destroy(tsc_hitr_t *hr)
 {
     if (!hr) return;
     for (int k = 0; k < TSC_HIT_MAX_FLD; k++) { free(hr->fname[k]); free(hr->fsec[k]); }
+    free(hr->wl);
     free(hr);
 }
 
@@ -203,6 +212,12 @@ int tsc_hitr_next(tsc_hitr_t *hr, tsc_hit_t *h)
             hr->fcount[k] = hr->sec.count;
             hr->fsec[k] = tsc_rs_steal(hr->r, &hr->sec);
             hr->n_got++;
+            hr->have = 0;
+            continue;
+        }
+        if (hr->sec.tag == TSC_SEC_BCWL && hr->sec.type == TSC_T_STR && !hr->wl) {
+            hr->n_wl = hr->sec.count;
+            hr->wl = tsc_rs_steal(hr->r, &hr->sec);
             hr->have = 0;
             continue;
         }

@@ -25,6 +25,7 @@
 #define TSC_SEC_HITS TSC_TAG('H', 'R', 'E', 'C')
 #define TSC_SEC_HFLD TSC_TAG('H', 'F', 'L', 'D')
 #define TSC_HIT_MAX_FLD 4
+#define TSC_SEC_BCWL TSC_TAG('B', 'C', 'W', 'L') /* str[]: single cell: the barcode whitelist */
 
 typedef struct {
     int32_t feat;    /* -1 = no feature, else index into the header features */
@@ -54,6 +55,9 @@ tsc_hitw_t *tsc_hitw_init(tsc_wstream_t *w);
 int tsc_hitw_fields(tsc_hitw_t *hw, int n, const char *const *names) TSC_RESULT_USED;
 /** Set "_hit_fields" in H to the N NAMES joined by commas. 0 or -1. */
 int tsc_hits_fields_info(tsc_hdr_t *h, int n, const char *const *names) TSC_RESULT_USED;
+/** The BCWL section (barcode whitelist) if the stream has one before its first record, else
+ * NULL; *N gets its count. Owned by HR. */
+char *const *tsc_hitr_whitelist(const tsc_hitr_t *hr, int64_t *n);
 /** Index of field NAME among the fields of the stream read by HR, or -1. */
 int tsc_hitr_field(const tsc_hitr_t *hr, const char *name);
 /** Append one record (buffered; chunks of about 64 KiB). 0 or -1. */

@@ -28,7 +28,7 @@ char *const *tsc_wl_names(const tsc_wl_t *w);
 /** Index of barcode BC in the list, or -1. */
 int64_t tsc_wl_find(const tsc_wl_t *w, const char *bc);
 
-#define TSC_SEC_WHITELIST TSC_TAG('B', 'C', 'W', 'L') /* str[]: the whitelist, file order */
+#define TSC_SEC_WHITELIST TSC_SEC_BCWL /* str[]: the whitelist, file order */
 
 /* ---- the filters of tsc-fetch ---- */
 typedef struct {
