@@ -217,8 +217,9 @@ int tsc_scq_fit(const tsc_scmat_t *m, const tsc_scq_opt_t *o, tsc_scfit_t *fit)
     }
     double smax = 0.0;
     for (int64_t x = 0; x < nnz; x++) if (m->raw[x] > smax) smax = m->raw[x];
-    if (nnz == 0 || smax <= 0.0) {
-        tsc_error("no fragment overlaps an annotated locus: nothing to fit");
+    if (nnz == 0 || smax <= 0.0) { /* no fragment on a locus: no model, every count 0 (S34 fixed) */
+        fit->lnl = fit->aic = fit->bic = 0.0;
+        ret = 0;
         goto end;
     }
     double inv = 1.0 / smax;

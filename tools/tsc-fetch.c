@@ -36,6 +36,7 @@ static void usage(FILE *fp, const tsc_fetch_opt_t *o)
 "      --whitelist FILE       barcodes to keep (plain or gzipped; one per line, first column;\n"
 "                             Cell Ranger's '-1' suffix matches bare tags) [keep every barcode]\n"
 "      --ignore-umi           keep fragments without a UMI\n"
+"      --info KEY=VALUE       add an entry to the stream's run info (repeatable; for drivers)\n"
 "  -r, --reference FILE       reference FASTA for CRAM input\n"
 "  -t, --threads INT          total threads (BGZF decoding uses INT-1) [%d]\n"
 "  -o, --output FILE          write the stream to FILE [stdout]\n"
@@ -50,7 +51,7 @@ static void usage(FILE *fp, const tsc_fetch_opt_t *o)
 
 int main(int argc, char *argv[])
 {
-    enum { OPT_ORDER = 1000, OPT_PREFILTER, OPT_MINAS, OPT_PROGRESS, OPT_SC, OPT_BTAG, OPT_UTAG, OPT_WL, OPT_IGNUMI };
+    enum { OPT_ORDER = 1000, OPT_PREFILTER, OPT_MINAS, OPT_PROGRESS, OPT_SC, OPT_BTAG, OPT_UTAG, OPT_WL, OPT_IGNUMI, OPT_INFO };
     static const struct option lopts[] = {
         { "overlap-threshold", 1, NULL, 'T' }, { "stranded-mode", 1, NULL, 's' },
         { "names", 0, NULL, 'n' }, { "input-order", 1, NULL, OPT_ORDER },
@@ -58,7 +59,8 @@ int main(int argc, char *argv[])
         { "progress", 0, NULL, OPT_PROGRESS }, { "sc", 0, NULL, OPT_SC },
         { "barcode-tag", 1, NULL, OPT_BTAG }, { "barcode_tag", 1, NULL, OPT_BTAG },
         { "umi-tag", 1, NULL, OPT_UTAG }, { "umi_tag", 1, NULL, OPT_UTAG },
-        { "whitelist", 1, NULL, OPT_WL }, { "ignore-umi", 0, NULL, OPT_IGNUMI }, { "ignore_umi", 0, NULL, OPT_IGNUMI }, { "reference", 1, NULL, 'r' }, { "threads", 1, NULL, 't' }, { "output", 1, NULL, 'o' },
+        { "whitelist", 1, NULL, OPT_WL }, { "ignore-umi", 0, NULL, OPT_IGNUMI }, { "ignore_umi", 0, NULL, OPT_IGNUMI },
+        { "info", 1, NULL, OPT_INFO }, { "reference", 1, NULL, 'r' }, { "threads", 1, NULL, 't' }, { "output", 1, NULL, 'o' },
         TSC_LONGOPT_GLOBAL, { NULL, 0, NULL, 0 }
     };
     tsc_fetch_opt_t opt;
@@ -72,8 +74,9 @@ int main(int argc, char *argv[])
     char *cmd = NULL;
     tsc_sc_opt_t sco = { { 'C', 'B' }, { 'U', 'B' }, NULL, 0 };
     const char *wl_path = NULL;
-    int sc = 0;
+    int sc = 0, n_info = 0;
     tsc_wl_t *wl = NULL;
+    char *info[64];
 
     tsc_set_progname("tsc-fetch");
     tsc_fetch_opt_init(&opt);
@@ -111,6 +114,11 @@ int main(int argc, char *argv[])
             break;
         case OPT_WL: wl_path = optarg; sc = 1; break;
         case OPT_IGNUMI: sco.ignore_umi = 1; sc = 1; break;
+        case OPT_INFO:
+            if (!strchr(optarg, '=') || optarg[0] == '=') return tsc_usage_error("--info: '%s' is not KEY=VALUE", optarg);
+            if (n_info == 64) return tsc_usage_error("--info: at most 64");
+            info[n_info++] = optarg;
+            break;
         case 'r': opt.reference = optarg; break;
         case 't':
             if (tsc_parse_int(optarg, 1, 1024, &opt.n_threads) < 0)
@@ -145,6 +153,13 @@ int main(int argc, char *argv[])
     if (tsc_fetch_header(f, h) < 0 || tsc_hdr_add_prov(h, "tsc-fetch", TSC_VERSION, cmd) < 0) {
         tsc_error("out of memory");
         goto end;
+    }
+    for (int i = 0; i < n_info; i++) {
+        char *eq = strchr(info[i], '=');
+        *eq = 0;
+        int e = tsc_hdr_set_info(h, info[i], eq + 1);
+        *eq = '=';
+        if (e < 0) { tsc_error("out of memory"); goto end; }
     }
     if (!(w = tsc_ws_open(out, h))) goto end;
     if (!(hw = tsc_hitw_init(w))) { tsc_error("out of memory"); goto end; }

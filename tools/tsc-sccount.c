@@ -228,7 +228,7 @@ int main(int argc, char *argv[])
         char b[40];
         stats_kv(&st, "PoolInfo", "pseudobulk", "AIC", tsc_repr_double(fit.aic, b));
         stats_kv(&st, "PoolInfo", "pseudobulk", "BIC", tsc_repr_double(fit.bic, b));
-        stats_kv(&st, "PoolInfo", "pseudobulk", "fitted_models", "1");
+        stats_kv(&st, "PoolInfo", "pseudobulk", "fitted_models", fit.nobs ? "1" : "0");
         stats_kv(&st, "PoolInfo", "pseudobulk", "total_lnl", tsc_repr_double(fit.lnl, b));
         snprintf(b, sizeof b, "%" PRId64, fit.nobs);
         stats_kv(&st, "PoolInfo", "pseudobulk", "total_obs", b);
