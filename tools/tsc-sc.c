@@ -195,7 +195,8 @@ static int write_stats_head(const sc_opt_t *o, const char *path, const char *bam
     } else {
         KV("Input Options", "checkpoint", ckpt); KV("Input Options", "celltype_tsv", o->celltype_tsv);
     }
-    KV("Input Options", "nproc", o->nproc); KV("Input Options", "tempdir", "Not set");
+    KV("Input Options", "nproc", o->nproc);
+    if (!o->resume) KV("Input Options", "tempdir", "Not set");
     KV("Reporting Options", "outdir", o->outdir); KV("Reporting Options", "exp_tag", o->exp_tag);
     KV("Reporting Options", "updated_sam", TF(o->updated_sam)); KV("Reporting Options", "use_every_reassign_mode", TF(o->every_mode));
     KV("Reporting Options", "logfile", o->logfile); KV("Reporting Options", "quiet", TF(o->quiet));
