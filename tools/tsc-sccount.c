@@ -140,7 +140,7 @@ int main(int argc, char *argv[])
         case O_NFK: nfk = optarg; break;
         case O_SKIP: skip = 1; break;
         case O_10X: tenx = optarg; break;
-        case O_COMM: if (comment.l) kputc('\n', &comment); kputs(optarg, &comment); break;
+        case O_COMM: if (comment.l) kputs("\n ", &comment); kputs(optarg, &comment); break;
         case O_SHEAD: shead = optarg; break;
         case O_NOALN: noaln = 1; break;
         case O_NOUMI: noumi = 1; break;
