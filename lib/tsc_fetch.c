@@ -876,11 +876,7 @@ int tsc_fetch_run(tsc_fetch_t *f, tsc_hitw_t *hw)
 {
     int ret;
     if (f->opt.prefilter) ret = tsc_fetch_run_prefilter(f, hw);
-    else if (f->order == TSC_ORDER_COORD && f->opt.sc) {
-        tsc_error("%s: coordinate-sorted input in single-cell mode is not supported yet: collate it first "
-                  "(samtools collate -O %s | tsc-fetch ...)", f->path, f->path);
-        return -1;
-    } else if (f->order == TSC_ORDER_COORD) ret = tsc_fetch_run_sorted(f, hw);
+    else if (f->order == TSC_ORDER_COORD) ret = tsc_fetch_run_sorted(f, hw);
     else ret = run_collated(f, hw);
     if (ret < 0) return -1;
     f->done = 1;

@@ -194,23 +194,34 @@ static const char *tag_str(bam1_t *b, const char tag[2])
     return s && *s ? s : NULL;
 }
 
-int tsc_sc_classify(const tsc_sc_opt_t *o, const tsc_frag_t *f, bam1_t *const *b, tsc_sc_counts_t *c,
-                    const char **cb, const char **ub)
+void tsc_sc_tags(const tsc_sc_opt_t *o, bam1_t *b, const char **cb, const char **ub)
+{
+    *cb = tag_str(b, o->btag);
+    *ub = tag_str(b, o->utag);
+}
+
+int tsc_sc_check(const tsc_sc_opt_t *o, const char *cb, const char *ub)
+{
+    if (!cb) return TSC_SC_NO_CB;
+    if (o->wl && tsc_wl_size(o->wl) > 0 && tsc_wl_find(o->wl, cb) < 0) return TSC_SC_NOT_LISTED;
+    if (!ub && !o->ignore_umi) return TSC_SC_NO_UMI;
+    return TSC_SC_OK;
+}
+
+int tsc_sc_classify_tags(const tsc_sc_opt_t *o, const tsc_frag_t *f, const char *cb, const char *ub, tsc_sc_counts_t *c)
 {
     c->total++;
     if (f->cls == TSC_FC_PM || f->cls == TSC_FC_PU || f->cls == TSC_FC_PX) c->paired++;
     else c->single++;
-    *cb = *ub = NULL;
     /* a PX fragment without a mapped unit crashes Stellarscope (as Telescope Q17): unmapped here */
     if (f->cls == TSC_FC_SU || f->cls == TSC_FC_PU || f->n_mapped == 0 || f->n_unit == 0) {
         c->unmapped++;
         return TSC_SC_UNMAPPED;
     }
-    bam1_t *r1 = b[f->unit[0].r1];
-    if (!(*cb = tag_str(r1, o->btag))) { c->no_cb++; return TSC_SC_NO_CB; }
-    if (o->wl && tsc_wl_size(o->wl) > 0 && tsc_wl_find(o->wl, *cb) < 0) { c->not_listed++; return TSC_SC_NOT_LISTED; }
-    *ub = tag_str(r1, o->utag);
-    if (!*ub && !o->ignore_umi) { c->no_umi++; return TSC_SC_NO_UMI; }
+    int e = tsc_sc_check(o, cb, ub);
+    if (e == TSC_SC_NO_CB) { c->no_cb++; return e; }
+    if (e == TSC_SC_NOT_LISTED) { c->not_listed++; return e; }
+    if (e == TSC_SC_NO_UMI) { c->no_umi++; return e; }
     int ambig = f->n_mapped > 1;
     if (f->has_locus) { if (ambig) c->loc_ambig++; else c->loc_unique++; }
     else if (ambig) c->noloc_ambig++;
@@ -219,6 +230,14 @@ int tsc_sc_classify(const tsc_sc_opt_t *o, const tsc_frag_t *f, bam1_t *const *b
     if (!c->has_as || f->as_max > c->as_max) c->as_max = f->as_max;
     c->has_as = 1;
     return TSC_SC_OK;
+}
+
+int tsc_sc_classify(const tsc_sc_opt_t *o, const tsc_frag_t *f, bam1_t *const *b, tsc_sc_counts_t *c,
+                    const char **cb, const char **ub)
+{
+    *cb = *ub = NULL;
+    if (f->n_unit > 0) tsc_sc_tags(o, b[f->unit[0].r1], cb, ub);
+    return tsc_sc_classify_tags(o, f, *cb, *ub, c);
 }
 
 int tsc_sc_runinfo(const tsc_sc_counts_t *c, tsc_hdr_t *h)

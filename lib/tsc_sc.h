@@ -56,6 +56,13 @@ void tsc_sc_counts_merge(tsc_sc_counts_t *a, const tsc_sc_counts_t *b);
  * Returns TSC_SC_OK (emit it when F->has_locus) or the reason it is skipped. */
 int tsc_sc_classify(const tsc_sc_opt_t *o, const tsc_frag_t *f, bam1_t *const *b, tsc_sc_counts_t *c,
                     const char **cb, const char **ub);
+/** The same with the barcode CB and UMI UB (NULL: absent) already read, e.g. from the primary
+ * read-1 record of a fragment of a coordinate-sorted file. */
+int tsc_sc_classify_tags(const tsc_sc_opt_t *o, const tsc_frag_t *f, const char *cb, const char *ub, tsc_sc_counts_t *c);
+/** The barcode and UMI tags of record B (NULL: absent or empty; pointers into B). */
+void tsc_sc_tags(const tsc_sc_opt_t *o, bam1_t *b, const char **cb, const char **ub);
+/** The filter of a fragment with barcode CB and UMI UB (mapped): TSC_SC_OK or the error. */
+int tsc_sc_check(const tsc_sc_opt_t *o, const char *cb, const char *ub);
 /** Set the counters in H's run info (sc_* keys, and _min_as/_max_as over the fragments that
  * passed the filters, as Stellarscope's minAS). 0 or -1. */
 int tsc_sc_runinfo(const tsc_sc_counts_t *c, tsc_hdr_t *h) TSC_RESULT_USED;
