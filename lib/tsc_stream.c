@@ -247,7 +247,7 @@ tsc_wstream_t *tsc_ws_fdopen(FILE *fp, const char *name, const tsc_hdr_t *h)
     ws_put(w, MAGIC, 4);
     /* version 2 only where a stream uses what it added (per-fragment HITS fields), so every
      * other stream stays byte-identical to what version-1 builds wrote and read */
-    ws_u32(w, tsc_hdr_get_info(h, "_hit_fields") ? TSC_STREAM_VERSION : 1);
+    ws_u32(w, h->kind == TSC_KIND_HITS && tsc_hdr_get_info(h, "_hit_fields") ? TSC_STREAM_VERSION : 1);
     ws_u32(w, (uint32_t)h->kind);
     ws_u32(w, 0);
     /* header size: computed by a dry count */

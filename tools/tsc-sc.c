@@ -371,7 +371,7 @@ done:
 static int resume(sc_opt_t *o, const char *bindir, const char *ckpt, const char *cmdline, const char *seed_opt, int64_t seed_v)
 {
     tsc_rstream_t *r = tsc_rs_open(ckpt, TSC_KIND_MASK(TSC_KIND_HITS));
-    char *tmp = NULL;
+    char *tmp = NULL, *own_outdir = NULL;
     int ret = -1, deduped;
     int64_t s = 0;
     uint32_t seed;
@@ -389,8 +389,9 @@ static int resume(sc_opt_t *o, const char *bindir, const char *ckpt, const char 
     if (!o->pooling_mode) { o->pooling_mode = "pseudobulk"; lg(3, "Using pooling_mode \"pseudobulk\" from checkpoint"); }
     if (!o->outdir) {
         char *d = strdup(ckpt);
-        o->outdir = strdup(dirname(d));
+        o->outdir = own_outdir = strdup(dirname(d));
         free(d);
+        if (!o->outdir) { tsc_error("out of memory"); goto done; }
         lg(3, "Using outdir \"%s\".", o->outdir);
     }
     if (mkdir_p(o->outdir) < 0) { tsc_error("cannot create the output directory %s: %s", o->outdir, strerror(errno)); goto done; }
@@ -409,6 +410,8 @@ static int resume(sc_opt_t *o, const char *bindir, const char *ckpt, const char 
 done:
     tsc_rs_close(r);
     free(tmp);
+    free(own_outdir);
+    if (own_outdir) o->outdir = NULL;
     return ret;
 }
 
