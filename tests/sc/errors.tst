@@ -43,3 +43,7 @@ N has_no_cell_barcodes I=${TSC_DATA:-../data}/golden-sc/input; tsc-regions $I/sc
 N already_deduplicated I=${TSC_DATA:-../data}/golden-sc/input; tsc-regions $I/sc.gtf > $TMPD/l.bed && tsc-fetch --sc -n $TMPD/l.bed $I/sc_se.bam | tsc-dedup | tsc-dedup -o $TMPD/y
 N needs_fragment_names I=${TSC_DATA:-../data}/golden-sc/input; tsc-regions $I/sc.gtf > $TMPD/l.bed && tsc-fetch --sc $TMPD/l.bed $I/sc_se.bam | tsc-dedup -u $TMPD/t -o $TMPD/y
 N not_a_SAM_tag tsc-fetch --barcode-tag CBX x.bed x.bam
+# whitelist forms: gzipped, Cell Ranger's "-1" suffix (matching the bare CB tags), a header line, a
+# second column: the same counts as the plain list (pb_default), barcodes.tsv as written in the list
+P . I=${TSC_DATA:-../data}/golden-sc; { echo barcode; sed 's/$/-1\tx/' $I/input/whitelist.tsv; } | gzip > $TMPD/wl.tsv.gz && tsc-sc assign --quiet --whitelist $TMPD/wl.tsv.gz --outdir $TMPD/o $I/input/sc_se.bam $I/input/sc.gtf && grep -v '^%' $TMPD/o/stellarscope-TE_counts.mtx > $TMPD/a && grep -v '^%' $I/pb_default/stellarscope-TE_counts.mtx | cmp - $TMPD/a && sed 's/$/-1/' $I/pb_default/stellarscope-barcodes.tsv | cmp - $TMPD/o/stellarscope-barcodes.tsv
+P . I=${TSC_DATA:-../data}/golden-sc; gzip -c $I/input/whitelist.tsv > $TMPD/wl.gz && tsc-sc assign --quiet --whitelist $TMPD/wl.gz --outdir $TMPD/o $I/input/sc_se.bam $I/input/sc.gtf && cmp $I/pb_default/stellarscope-barcodes.tsv $TMPD/o/stellarscope-barcodes.tsv && cmp $I/pb_default/stellarscope-umi_tracking.txt $TMPD/o/stellarscope-umi_tracking.txt
