@@ -60,7 +60,7 @@ tsc_hittab_t *tsc_hittab_read(const char *path, int any_fields)
         t->ub[i] = kub >= 0 ? dup_or_null(h.fld[kub]) : NULL;
         t->n++;
         if ((h.name && !t->name[i]) || (kcb >= 0 && h.fld[kcb] && !t->cb[i]) || (kub >= 0 && h.fld[kub] && !t->ub[i])) goto nomem;
-        memcpy(t->map + t->n_map, h.map, (size_t)h.n_map * sizeof(tsc_map_t));
+        if (h.n_map) memcpy(t->map + t->n_map, h.map, (size_t)h.n_map * sizeof(tsc_map_t));
         t->n_map += h.n_map;
         t->moff[t->n] = t->n_map;
     }

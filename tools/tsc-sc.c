@@ -150,6 +150,89 @@ static int run1(const char *bindir, av_t *a, const char *out)
 
 static const char *nz(const char *s) { return s ? s : ""; }
 
+/* ---- AnnotationInfo (spec §3.6) from the loci BED: Stellarscope merges a locus's intervals
+ * when less than 2 bases apart, per chromosome (and strand in stranded mode) ---- */
+typedef struct { char *chrom, *name; char strand; int64_t s, e; } bedrec_t;
+static int g_stranded;
+static int cmp_locus(const void *a, const void *b)
+{
+    const bedrec_t *x = a, *y = b;
+    int c = strcmp(x->name, y->name);
+    if (!c) c = strcmp(x->chrom, y->chrom);
+    if (!c && g_stranded) c = (x->strand > y->strand) - (x->strand < y->strand);
+    if (!c) c = (x->s > y->s) - (x->s < y->s);
+    return c;
+}
+static int cmp_tree(const void *a, const void *b)
+{
+    const bedrec_t *x = a, *y = b;
+    int c = strcmp(x->chrom, y->chrom);
+    if (!c && g_stranded) c = (x->strand > y->strand) - (x->strand < y->strand);
+    if (!c) c = (x->s > y->s) - (x->s < y->s);
+    return c;
+}
+
+typedef struct { int64_t num_loci, num_intervals, total_length; int ok; } annot_info_t;
+static annot_info_t g_ai;
+
+static int annot_info(const char *bed, int stranded, annot_info_t *ai)
+{
+    FILE *fp = fopen(bed, "r");
+    bedrec_t *r = NULL, *m = NULL;
+    size_t n = 0, cap = 0, nm = 0;
+    char line[8192];
+    int ret = -1;
+    memset(ai, 0, sizeof(*ai));
+    if (!fp) return -1;
+    while (fgets(line, sizeof line, fp)) {
+        char *f[6], *p = line, *sv = NULL;
+        int k = 0;
+        if (line[0] == '#') continue;
+        line[strcspn(line, "\n")] = 0;
+        for (char *t = strtok_r(p, "\t", &sv); t && k < 6; t = strtok_r(NULL, "\t", &sv)) f[k++] = t;
+        if (k < 6) continue;
+        if (n == cap) {
+            cap = cap ? 2 * cap : 256;
+            bedrec_t *q = realloc(r, cap * sizeof(*r));
+            if (!q) goto end;
+            r = q;
+        }
+        r[n].chrom = strdup(f[0]); r[n].name = strdup(f[3]); r[n].strand = f[5][0];
+        r[n].s = strtoll(f[1], NULL, 10); r[n].e = strtoll(f[2], NULL, 10);
+        if (!r[n].chrom || !r[n].name) { n++; goto end; }
+        n++;
+    }
+    g_stranded = stranded;
+    qsort(r, n, sizeof(*r), cmp_locus);
+    if (!(m = malloc((n + 1) * sizeof(*m)))) goto end;
+    for (size_t i = 0; i < n; i++) {
+        if (i == 0 || strcmp(r[i].name, r[i - 1].name) != 0) ai->num_loci++;
+        if (nm && strcmp(m[nm - 1].name, r[i].name) == 0 && strcmp(m[nm - 1].chrom, r[i].chrom) == 0 &&
+            (!stranded || m[nm - 1].strand == r[i].strand) && r[i].s - m[nm - 1].e <= 1) {
+            if (r[i].e > m[nm - 1].e) m[nm - 1].e = r[i].e;
+        } else m[nm++] = r[i];
+    }
+    ai->num_intervals = (int64_t)nm;
+    qsort(m, nm, sizeof(*m), cmp_tree);
+    for (size_t i = 0; i < nm;) {
+        size_t j = i;
+        int64_t s = m[i].s, e = m[i].e;
+        for (j = i + 1; j < nm && strcmp(m[j].chrom, m[i].chrom) == 0 && (!stranded || m[j].strand == m[i].strand); j++) {
+            if (m[j].s > e) { ai->total_length += e - s; s = m[j].s; e = m[j].e; }
+            else if (m[j].e > e) e = m[j].e;
+        }
+        ai->total_length += e - s;
+        i = j;
+    }
+    ai->ok = 1;
+    ret = 0;
+end:
+    for (size_t i = 0; i < n; i++) { free(r[i].chrom); free(r[i].name); }
+    free(r); free(m);
+    fclose(fp);
+    return ret;
+}
+
 /* a float option as Python's str() prints it (1e-07, 0.9) */
 static const char *pyfloat(const char *s, char *buf)
 {
@@ -212,6 +295,11 @@ static int write_stats_head(const sc_opt_t *o, const char *path, const char *bam
     KV("Model Parameters", "pi_prior", o->pi_prior); KV("Model Parameters", "theta_prior", o->theta_prior);
     KV("Model Parameters", "em_epsilon", pyfloat(o->em_epsilon, f3)); KV("Model Parameters", "max_iter", o->max_iter);
     KV("Model Parameters", "use_likelihood", TF(o->use_likelihood)); KV("Model Parameters", "skip_em", TF(o->skip_em));
+    if (!o->resume && g_ai.ok) {
+        fprintf(fp, "AnnotationInfo\t\tnum_intervals\t%" PRId64 "\nAnnotationInfo\t\tnum_loci\t%" PRId64 "\n"
+                "AnnotationInfo\t\tstranded\t%s\nAnnotationInfo\t\ttotal_length\t%" PRId64 "\n",
+                g_ai.num_intervals, g_ai.num_loci, TF(o->stranded_mode != NULL), g_ai.total_length);
+    }
 #undef KV
 #undef TF
     free(rm.s);
@@ -323,6 +411,8 @@ static int assign(const sc_opt_t *o, const char *bindir, const char *bam, const 
     av_add(&reg, "tsc-regions"); av_add(&reg, "--attribute"); av_add(&reg, o->attribute);
     av_add(&reg, "--feature-type"); av_add(&reg, o->feature_type); av_add(&reg, gtf);
     if (run1(bindir, &reg, bed) < 0) goto done;
+    if (annot_info(bed, o->stranded_mode != NULL, &g_ai) < 0) lg(2, "cannot summarise the annotation");
+    lg(3, "  Loaded %" PRId64 " loci", g_ai.num_loci);
     lg(3, "Loading alignments...");
     av_add(&fe, "tsc-fetch"); av_add(&fe, "--sc"); av_add(&fe, "--names");
     av_add(&fe, "-t"); av_add(&fe, o->nproc);
@@ -347,7 +437,6 @@ static int assign(const sc_opt_t *o, const char *bindir, const char *bam, const 
         while ((e = tsc_rs_next(r, &s)) == 1) {}
         if (e < 0) goto done;
     }
-    lg(3, "  Loaded %s loci", tsc_hdr_get_info(tsc_rs_hdr(r), "annotated_features"));
     alignment_summary(tsc_rs_hdr(r));
     tsc_rs_close(r);
     r = NULL;

@@ -6,7 +6,8 @@
 #  - stats.final.tsv: the AlignInfo, UMIInfo, ReassignInfo rows and PoolInfo's fitted_models,
 #    total_obs, total_params identical; total_lnl, AIC, BIC within 1e-12 relative (Stellarscope
 #    prints them from x87 long double after its underflow switch, S16; tsc computes in double);
-#    AnnotationInfo is not written by tsc (a known gap, see tsc-sc(1)).
+#    AnnotationInfo identical but for max_depth, which tsc does not write (the depth of Python's
+#    intervaltree; see tsc-sc(1)).
 # Resume runs use tsc's checkpoints of pb_default (HITS streams) for Stellarscope's pickles; the
 # --ignore_umi resume starts from the checkpoint before deduplication (tsc keeps no raw scores of
 # UMI duplicates in the deduplicated one; see tsc-sc(1), S30).
@@ -60,6 +61,8 @@ cmp_run() { # run, folder with tsc's files, exp_tag
                 grep "^$s	" "$f" > "$TMPD/exp"; grep "^$s	" "$d/$b" > "$TMPD/got"
                 cmp -s "$TMPD/exp" "$TMPD/got" || bad "$run: stats $s rows differ"
             done
+            grep "^AnnotationInfo	" "$f" | grep -v max_depth > "$TMPD/exp"; grep "^AnnotationInfo	" "$d/$b" > "$TMPD/got"
+            cmp -s "$TMPD/exp" "$TMPD/got" || bad "$run: stats AnnotationInfo rows differ"
             for v in fitted_models total_obs total_params; do
                 [ "$(grep "^PoolInfo	.*	$v	" "$f")" = "$(grep "^PoolInfo	.*	$v	" "$d/$b")" ] || bad "$run: stats PoolInfo $v differs"
             done
