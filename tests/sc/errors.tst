@@ -47,3 +47,12 @@ N not_a_SAM_tag tsc-fetch --barcode-tag CBX x.bed x.bam
 # second column: the same counts as the plain list (pb_default), barcodes.tsv as written in the list
 P . I=${TSC_DATA:-../data}/golden-sc; { echo barcode; sed 's/$/-1\tx/' $I/input/whitelist.tsv; } | gzip > $TMPD/wl.tsv.gz && tsc-sc assign --quiet --whitelist $TMPD/wl.tsv.gz --outdir $TMPD/o $I/input/sc_se.bam $I/input/sc.gtf && grep -v '^%' $TMPD/o/stellarscope-TE_counts.mtx > $TMPD/a && grep -v '^%' $I/pb_default/stellarscope-TE_counts.mtx | cmp - $TMPD/a && sed 's/$/-1/' $I/pb_default/stellarscope-barcodes.tsv | cmp - $TMPD/o/stellarscope-barcodes.tsv
 P . I=${TSC_DATA:-../data}/golden-sc; gzip -c $I/input/whitelist.tsv > $TMPD/wl.gz && tsc-sc assign --quiet --whitelist $TMPD/wl.gz --outdir $TMPD/o $I/input/sc_se.bam $I/input/sc.gtf && cmp $I/pb_default/stellarscope-barcodes.tsv $TMPD/o/stellarscope-barcodes.tsv && cmp $I/pb_default/stellarscope-umi_tracking.txt $TMPD/o/stellarscope-umi_tracking.txt
+# usage of the stage tools
+P . tsc-dedup --help | grep -q 'Usage: tsc-dedup'
+P . tsc-sccount --help | grep -q 'Usage: tsc-sccount'
+P . tsc-dedup --bogus 2> $TMPD/e; test $? -eq 2 && grep -q 'tsc-dedup: error' $TMPD/e
+P . tsc-sccount -p x --pooling-mode individual 2> $TMPD/e; test $? -eq 2 && grep -q 'not implemented yet' $TMPD/e
+P . tsc-sccount -p x --reassign-mode best_exclude,best_exclude 2> $TMPD/e; test $? -eq 2 && grep -q 'listed twice' $TMPD/e
+P . tsc-fetch --help | grep -q -- '--whitelist FILE'
+# tsc-view shows the per-fragment fields (HFLD sections, format version 2) and reads them back to the same bytes, before and after tsc-dedup
+P . I=${TSC_DATA:-../data}/golden-sc/input; tsc-regions $I/sc.gtf > $TMPD/l.bed && tsc-fetch --sc -n --whitelist $I/whitelist.tsv $TMPD/l.bed $I/sc_se.bam > $TMPD/a && tsc-dedup $TMPD/a > $TMPD/d && for s in a d; do tsc-view $TMPD/$s > $TMPD/$s.txt && tsc-view -b $TMPD/$s.txt -o $TMPD/$s.b && cmp $TMPD/$s $TMPD/$s.b || exit 1; done; head -1 $TMPD/a.txt | grep -q 'version=2' && test "$(grep -c '^=HFLD' $TMPD/d.txt)" -ge 2 && grep -q '^=BCWL	str	32$' $TMPD/d.txt && grep -q '^AAAGATAGAATTCCTT$' $TMPD/d.txt
