@@ -609,8 +609,16 @@ int main(int argc, char *argv[])
     {
         static const char *const all[] = { "best_exclude", "best_conf", "best_random", "best_average", "initial_unique", "initial_random", "total_hits", NULL };
         char *s = strdup(o.reassign_mode), *tok, *sv = NULL;
-        for (tok = strtok_r(s, ",", &sv); tok; tok = strtok_r(NULL, ",", &sv))
+        int seen[7] = { 0 };
+        for (tok = strtok_r(s, ",", &sv); tok; tok = strtok_r(NULL, ",", &sv)) {
             if (one_of("reassign_mode", tok, all) < 0) { free(s); free(cmd); return 2; }
+            for (int k = 0; all[k]; k++)
+                if (strcmp(tok, all[k]) == 0 && seen[k]++) {
+                    tsc_usage_error("--reassign_mode: '%s' is listed twice (S39)", tok);
+                    free(s); free(cmd);
+                    return 2;
+                }
+        }
         free(s);
     }
     if (strcmp(o.overlap_mode, "threshold") != 0) {

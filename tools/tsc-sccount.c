@@ -157,13 +157,14 @@ int main(int argc, char *argv[])
         for (tok = strtok_r(s, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
             int md = tsc_scq_mode_parse(tok);
             if (md < 0) {
+                int e = tsc_usage_error("--reassign-mode: '%s' is not one of best_exclude, best_conf, best_random, "
+                                        "best_average, initial_unique, initial_random, total_hits", tok);
                 free(s);
-                return tsc_usage_error("--reassign-mode: '%s' is not one of best_exclude, best_conf, best_random, "
-                                       "best_average, initial_unique, initial_random, total_hits", tok);
+                return e;
             }
             int dup = 0;
             for (int i = 0; i < o.n_mode; i++) dup |= o.mode[i] == md;
-            if (dup) { free(s); return tsc_usage_error("--reassign-mode: '%s' is listed twice", tok); }
+            if (dup) { int e = tsc_usage_error("--reassign-mode: '%s' is listed twice", tok); free(s); return e; }
             o.mode[o.n_mode++] = md;
         }
         free(s);

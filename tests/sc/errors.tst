@@ -56,3 +56,4 @@ P . tsc-sccount -p x --reassign-mode best_exclude,best_exclude 2> $TMPD/e; test 
 P . tsc-fetch --help | grep -q -- '--whitelist FILE'
 # tsc-view shows the per-fragment fields (HFLD sections, format version 2) and reads them back to the same bytes, before and after tsc-dedup
 P . I=${TSC_DATA:-../data}/golden-sc/input; tsc-regions $I/sc.gtf > $TMPD/l.bed && tsc-fetch --sc -n --whitelist $I/whitelist.tsv $TMPD/l.bed $I/sc_se.bam > $TMPD/a && tsc-dedup $TMPD/a > $TMPD/d && for s in a d; do tsc-view $TMPD/$s > $TMPD/$s.txt && tsc-view -b $TMPD/$s.txt -o $TMPD/$s.b && cmp $TMPD/$s $TMPD/$s.b || exit 1; done; head -1 $TMPD/a.txt | grep -q 'version=2' && test "$(grep -c '^=HFLD' $TMPD/d.txt)" -ge 2 && grep -q '^=BCWL	str	32$' $TMPD/d.txt && grep -q '^AAAGATAGAATTCCTT$' $TMPD/d.txt
+P . tsc-sc assign --reassign_mode best_random,best_exclude,best_random x.bam x.gtf 2> $TMPD/e; test $? -eq 2 && grep -q 'listed twice' $TMPD/e
