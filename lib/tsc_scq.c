@@ -299,13 +299,24 @@ end:
 
 /* ---------------------------------------------------------------- reassignment (§9, §10) */
 
-/* R of one mode, as per-row (cell, value) pairs in the row's cells; VAL[x] on matrix cell x */
+typedef struct { int64_t bc, seq; int32_t col; double v; } trip_t;
+static int cmp_trip(const void *a, const void *b)
+{
+    const trip_t *x = a, *y = b;
+    if (x->bc != y->bc) return x->bc < y->bc ? -1 : 1;
+    if (x->col != y->col) return x->col < y->col ? -1 : 1;
+    return (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+/* R of one mode on the matrix cells (r[x]), then its per-barcode counts */
 int tsc_scq_reassign(const tsc_scmat_t *m, const tsc_scfit_t *fit, const tsc_scq_opt_t *o, tsc_sccounts_t *out)
 {
     int64_t n = m->n, nnz = m->ptr[n];
     int32_t k = m->k;
-    double *r = malloc(((size_t)nnz + 1) * sizeof(double));
-    int64_t *best = malloc(((size_t)k + 1) * sizeof(int64_t));
+    double *r = malloc(((size_t)nnz + 1) * sizeof(double)), *gs = NULL;
+    int64_t *best = malloc(((size_t)k + 1) * sizeof(int64_t)), *first = NULL, *nxt = NULL, *last = NULL, nt;
+    trip_t *tr = NULL;
+    size_t m_tr = 0;
     tsc_pcg64_t g;
     int ret = -1;
     if (!r || !best) { tsc_error("out of memory"); goto end; }
@@ -369,20 +380,25 @@ int tsc_scq_reassign(const tsc_scmat_t *m, const tsc_scfit_t *fit, const tsc_scq
                 break;
             }
         }
-        /* per-barcode sums in ascending row order (§11.3), or per barcode+UMI (§11.4) */
-        if (!(c->val = calloc((size_t)k * (size_t)(m->n_bc ? m->n_bc : 1), sizeof(double)))) { tsc_error("out of memory"); goto end; }
+        /* per-barcode sums in ascending row order (§11.3), or per barcode+UMI (§11.4): (barcode,
+         * column, value) triples in row order, stably sorted by (barcode, column), then summed */
+        nt = 0;
         if (!o->umi_counts) {
-            for (int64_t i = 0; i < n; i++) {
-                double *v = c->val + (size_t)m->bc[i] * (size_t)k;
-                for (int64_t x = m->ptr[i]; x < m->ptr[i + 1]; x++) if (r[x] != 0.0) v[m->col[x]] += r[x];
-            }
+            for (int64_t i = 0; i < n; i++)
+                for (int64_t x = m->ptr[i]; x < m->ptr[i + 1]; x++)
+                    if (r[x] != 0.0) {
+                        if (TSC_GROW(tr, m_tr, (size_t)nt + 1) < 0) goto nomem;
+                        tr[nt].bc = m->bc[i]; tr[nt].col = m->col[x]; tr[nt].seq = nt; tr[nt].v = r[x]; nt++;
+                    }
         } else {
             /* a barcode+UMI counts 1 in each locus where its reads' summed values are non-zero */
             int64_t ng = 0;
             for (int64_t i = 0; i < n; i++) if (m->umi[i] >= ng) ng = m->umi[i] + 1;
-            double *gs = calloc((size_t)k, sizeof(double));
-            int64_t *first = malloc(((size_t)ng + 1) * sizeof(int64_t)), *nxt = malloc(((size_t)n + 1) * sizeof(int64_t)), *last = malloc(((size_t)ng + 1) * sizeof(int64_t));
-            if (!gs || !first || !nxt || !last) { free(gs); free(first); free(nxt); free(last); tsc_error("out of memory"); goto end; }
+            if (!gs && !(gs = calloc((size_t)k, sizeof(double)))) goto nomem;
+            free(first); free(nxt); free(last);
+            first = malloc(((size_t)ng + 1) * sizeof(int64_t)); nxt = malloc(((size_t)n + 1) * sizeof(int64_t));
+            last = malloc(((size_t)ng + 1) * sizeof(int64_t));
+            if (!first || !nxt || !last) goto nomem;
             for (int64_t g2 = 0; g2 < ng; g2++) first[g2] = last[g2] = -1;
             for (int64_t i = 0; i < n; i++) {
                 nxt[i] = -1;
@@ -396,31 +412,46 @@ int tsc_scq_reassign(const tsc_scmat_t *m, const tsc_scfit_t *fit, const tsc_scq
                 if (u >= 0 && first[u] != i) continue; /* a group is handled at its first row */
                 for (int64_t rr = i; rr >= 0; rr = u >= 0 ? nxt[rr] : -1)
                     for (int64_t x = m->ptr[rr]; x < m->ptr[rr + 1]; x++) gs[m->col[x]] += r[x];
-                double *v = c->val + (size_t)m->bc[i] * (size_t)k;
                 for (int64_t rr = i; rr >= 0; rr = u >= 0 ? nxt[rr] : -1)
-                    for (int64_t x = m->ptr[rr]; x < m->ptr[rr + 1]; x++)
-                        if (gs[m->col[x]] != 0.0) { v[m->col[x]] += 1.0; gs[m->col[x]] = 0.0; }
-                        else gs[m->col[x]] = 0.0;
+                    for (int64_t x = m->ptr[rr]; x < m->ptr[rr + 1]; x++) {
+                        if (gs[m->col[x]] != 0.0) {
+                            if (TSC_GROW(tr, m_tr, (size_t)nt + 1) < 0) goto nomem;
+                            tr[nt].bc = m->bc[i]; tr[nt].col = m->col[x]; tr[nt].seq = nt; tr[nt].v = 1.0; nt++;
+                        }
+                        gs[m->col[x]] = 0.0;
+                    }
             }
-            free(gs); free(first); free(nxt); free(last);
+        }
+        qsort(tr, (size_t)nt, sizeof(*tr), cmp_trip);
+        if (!(c->bc = malloc(((size_t)nt + 1) * sizeof(int64_t))) || !(c->col = malloc(((size_t)nt + 1) * sizeof(int32_t))) ||
+            !(c->val = malloc(((size_t)nt + 1) * sizeof(double))))
+            goto nomem;
+        for (int64_t t = 0; t < nt; t++) {
+            if (c->n > 0 && c->bc[c->n - 1] == tr[t].bc && c->col[c->n - 1] == tr[t].col) c->val[c->n - 1] += tr[t].v;
+            else { c->bc[c->n] = tr[t].bc; c->col[c->n] = tr[t].col; c->val[c->n] = 0.0 + tr[t].v; c->n++; }
         }
     }
     ret = 0;
+    goto end;
+nomem:
+    tsc_error("out of memory");
 end:
-    if (ret < 0) for (int mi = 0; mi < o->n_mode; mi++) { free(out[mi].val); out[mi].val = NULL; }
-    free(r);
-    free(best);
+    if (ret < 0) for (int mi = 0; mi < o->n_mode; mi++) tsc_sccounts_free(&out[mi]);
+    free(r); free(best); free(tr); free(gs); free(first); free(nxt); free(last);
     return ret;
+}
+
+void tsc_sccounts_free(tsc_sccounts_t *c)
+{
+    free(c->bc); free(c->col); free(c->val);
+    c->bc = NULL; c->col = NULL; c->val = NULL;
+    c->n = 0;
 }
 
 /* ---------------------------------------------------------------- Matrix Market */
 
 int tsc_scq_write_mtx(FILE *fp, const tsc_scmat_t *m, const tsc_sccounts_t *c, const char *comment)
 {
-    int64_t nnz = 0;
-    int32_t k = m->k;
-    for (int64_t b = 0; b < m->n_bc; b++)
-        for (int32_t j = 0; j < k; j++) nnz += c->val[(size_t)b * k + j] != 0.0;
     fprintf(fp, "%%%%MatrixMarket matrix coordinate %s general\n", c->real ? "real" : "integer");
     if (comment) {
         const char *p = comment;
@@ -431,13 +462,10 @@ int tsc_scq_write_mtx(FILE *fp, const tsc_scmat_t *m, const tsc_sccounts_t *c, c
             p += l + (e != NULL);
         }
     }
-    fprintf(fp, "%d %" PRId64 " %" PRId64 "\n", k, m->n_bc, nnz);
-    for (int64_t b = 0; b < m->n_bc; b++)
-        for (int32_t j = 0; j < k; j++) {
-            double v = c->val[(size_t)b * k + j];
-            if (v == 0.0) continue;
-            if (c->real) fprintf(fp, "%d %" PRId64 " %.15e\n", j + 1, b + 1, v);
-            else fprintf(fp, "%d %" PRId64 " %.0f\n", j + 1, b + 1, v);
-        }
+    fprintf(fp, "%d %" PRId64 " %" PRId64 "\n", m->k, m->n_bc, c->n);
+    for (int64_t t = 0; t < c->n; t++) {
+        if (c->real) fprintf(fp, "%d %" PRId64 " %.15e\n", c->col[t] + 1, c->bc[t] + 1, c->val[t]);
+        else fprintf(fp, "%d %" PRId64 " %.0f\n", c->col[t] + 1, c->bc[t] + 1, c->val[t]);
+    }
     return ferror(fp) ? -1 : 0;
 }

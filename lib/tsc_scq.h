@@ -70,9 +70,15 @@ void tsc_scfit_free(tsc_scfit_t *f);
 typedef struct {
     int mode;
     int real;                  /* values are reals (best_average, --umi_counts) */
-    double *val;               /* K x n_bc, column-major by barcode: val[b*K + j] */
+    int64_t n;                 /* non-zero counts, sorted by barcode, then feature: */
+    int64_t *bc;               /*   barcode index */
+    int32_t *col;              /*   feature (column) */
+    double *val;               /*   value: per-barcode sums in ascending row order */
     int64_t assigned, ambiguous, unaligned;
 } tsc_sccounts_t;
+
+/** Free the arrays of C (not C). */
+void tsc_sccounts_free(tsc_sccounts_t *c);
 
 /** Every mode of O in order, drawing from one PCG64 stream seeded with O->seed. OUT gets
  * O->n_mode results (caller frees each val). 0 or -1. */

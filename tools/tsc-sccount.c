@@ -307,7 +307,7 @@ stats:
     }
     ret = 0;
 end:
-    for (int i = 0; i < 16; i++) free(cnt[i].val);
+    for (int i = 0; i < 16; i++) tsc_sccounts_free(&cnt[i]);
     tsc_scfit_free(&fit);
     tsc_scmat_destroy(m);
     tsc_hittab_destroy(t);
