@@ -422,7 +422,7 @@ int tsc_scq_reassign(const tsc_scmat_t *m, const tsc_scfit_t *fit, const tsc_scq
                     }
             }
         }
-        qsort(tr, (size_t)nt, sizeof(*tr), cmp_trip);
+        if (nt > 1) qsort(tr, (size_t)nt, sizeof(*tr), cmp_trip);
         if (!(c->bc = malloc(((size_t)nt + 1) * sizeof(int64_t))) || !(c->col = malloc(((size_t)nt + 1) * sizeof(int32_t))) ||
             !(c->val = malloc(((size_t)nt + 1) * sizeof(double))))
             goto nomem;

@@ -203,7 +203,7 @@ static int annot_info(const char *bed, int stranded, annot_info_t *ai)
         n++;
     }
     g_stranded = stranded;
-    qsort(r, n, sizeof(*r), cmp_locus);
+    if (n > 1) qsort(r, n, sizeof(*r), cmp_locus);
     if (!(m = malloc((n + 1) * sizeof(*m)))) goto end;
     for (size_t i = 0; i < n; i++) {
         if (i == 0 || strcmp(r[i].name, r[i - 1].name) != 0) ai->num_loci++;
