@@ -300,12 +300,10 @@ end:
 /* ---------------------------------------------------------------- reassignment (§9, §10) */
 
 typedef struct { int64_t bc, seq; int32_t col; double v; } trip_t;
-static int cmp_trip(const void *a, const void *b)
+static int cmp_i32(const void *a, const void *b)
 {
-    const trip_t *x = a, *y = b;
-    if (x->bc != y->bc) return x->bc < y->bc ? -1 : 1;
-    if (x->col != y->col) return x->col < y->col ? -1 : 1;
-    return (x->seq > y->seq) - (x->seq < y->seq);
+    int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+    return (x > y) - (x < y);
 }
 
 /* R of one mode on the matrix cells (r[x]), then its per-barcode counts */
@@ -315,8 +313,12 @@ int tsc_scq_reassign(const tsc_scmat_t *m, const tsc_scfit_t *fit, const tsc_scq
     int32_t k = m->k;
     double *r = malloc(((size_t)nnz + 1) * sizeof(double)), *gs = NULL;
     int64_t *best = malloc(((size_t)k + 1) * sizeof(int64_t)), *first = NULL, *nxt = NULL, *last = NULL, nt;
-    trip_t *tr = NULL;
+    trip_t *tr = NULL, *tr2 = NULL;
     size_t m_tr = 0;
+    int64_t *bstart = NULL;
+    double *acc = NULL;
+    uint8_t *seen = NULL;
+    int32_t *touched = NULL;
     tsc_pcg64_t g;
     int ret = -1;
     if (!r || !best) { tsc_error("out of memory"); goto end; }
@@ -381,7 +383,7 @@ int tsc_scq_reassign(const tsc_scmat_t *m, const tsc_scfit_t *fit, const tsc_scq
             }
         }
         /* per-barcode sums in ascending row order (§11.3), or per barcode+UMI (§11.4): (barcode,
-         * column, value) triples in row order, stably sorted by (barcode, column), then summed */
+         * column, value) triples in row order, then summed per barcode and column in that order */
         nt = 0;
         if (!o->umi_counts) {
             for (int64_t i = 0; i < n; i++)
@@ -422,13 +424,34 @@ int tsc_scq_reassign(const tsc_scmat_t *m, const tsc_scfit_t *fit, const tsc_scq
                     }
             }
         }
-        if (nt > 1) qsort(tr, (size_t)nt, sizeof(*tr), cmp_trip);
+        /* group the triples by barcode (a stable counting sort, so rows stay in order), then per
+         * barcode sum them per column on a dense accumulator, columns ascending */
+        if (!bstart && !(bstart = calloc((size_t)m->n_bc + 2, sizeof(int64_t)))) goto nomem;
+        if (!acc && (!(acc = calloc((size_t)k, sizeof(double))) || !(seen = calloc((size_t)k, 1)) ||
+                     !(touched = malloc((size_t)k * sizeof(int32_t)))))
+            goto nomem;
+        memset(bstart, 0, ((size_t)m->n_bc + 2) * sizeof(int64_t));
+        if (!(tr2 = realloc(tr2, ((size_t)nt + 1) * sizeof(*tr2)))) goto nomem;
+        for (int64_t t = 0; t < nt; t++) bstart[tr[t].bc + 1]++;
+        for (int64_t b = 0; b < m->n_bc; b++) bstart[b + 1] += bstart[b];
+        for (int64_t t = 0; t < nt; t++) tr2[bstart[tr[t].bc]++] = tr[t];
         if (!(c->bc = malloc(((size_t)nt + 1) * sizeof(int64_t))) || !(c->col = malloc(((size_t)nt + 1) * sizeof(int32_t))) ||
             !(c->val = malloc(((size_t)nt + 1) * sizeof(double))))
             goto nomem;
-        for (int64_t t = 0; t < nt; t++) {
-            if (c->n > 0 && c->bc[c->n - 1] == tr[t].bc && c->col[c->n - 1] == tr[t].col) c->val[c->n - 1] += tr[t].v;
-            else { c->bc[c->n] = tr[t].bc; c->col[c->n] = tr[t].col; c->val[c->n] = 0.0 + tr[t].v; c->n++; }
+        for (int64_t t = 0; t < nt;) {
+            int64_t b = tr2[t].bc;
+            int32_t nto = 0;
+            for (; t < nt && tr2[t].bc == b; t++) {
+                int32_t j = tr2[t].col;
+                if (!seen[j]) { seen[j] = 1; touched[nto++] = j; acc[j] = 0.0; }
+                acc[j] += tr2[t].v;
+            }
+            qsort(touched, (size_t)nto, sizeof(int32_t), cmp_i32);
+            for (int32_t q = 0; q < nto; q++) {
+                int32_t j = touched[q];
+                c->bc[c->n] = b; c->col[c->n] = j; c->val[c->n] = acc[j]; c->n++;
+                seen[j] = 0;
+            }
         }
     }
     ret = 0;
@@ -437,7 +460,8 @@ nomem:
     tsc_error("out of memory");
 end:
     if (ret < 0) for (int mi = 0; mi < o->n_mode; mi++) tsc_sccounts_free(&out[mi]);
-    free(r); free(best); free(tr); free(gs); free(first); free(nxt); free(last);
+    free(r); free(best); free(tr); free(tr2); free(gs); free(first); free(nxt); free(last);
+    free(bstart); free(acc); free(seen); free(touched);
     return ret;
 }
 
