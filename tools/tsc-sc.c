@@ -335,6 +335,7 @@ static int run_count(const sc_opt_t *o, const char *bindir, const char *stream, 
     if (o->resume) av_add(&a, "--no-align-stats");
     if (!umi_stats) av_add(&a, "--no-umi-stats");
     av_add(&a, "--stats-head"); av_add(&a, head);
+    if (g_level >= 4) av_add(&a, "-v");
     if (!o->no_10x && !o->skip_em) {
         tenx = o->tenx ? strdup(o->tenx) : path_of(o, "10x");
         av_add(&a, "--10x"); av_add(&a, tenx);
@@ -415,6 +416,7 @@ static int assign(const sc_opt_t *o, const char *bindir, const char *bam, const 
     lg(3, "  Loaded %" PRId64 " loci", g_ai.num_loci);
     lg(3, "Loading alignments...");
     av_add(&fe, "tsc-fetch"); av_add(&fe, "--sc"); av_add(&fe, "--names");
+    if (g_level >= 3) av_add(&fe, "--progress");
     av_add(&fe, "-t"); av_add(&fe, o->nproc);
     av_add(&fe, "--barcode-tag"); av_add(&fe, o->barcode_tag);
     av_add(&fe, "--umi-tag"); av_add(&fe, o->umi_tag);
