@@ -28,6 +28,7 @@ int tsc_fetch_opt_check(const tsc_fetch_opt_t *o)
         tsc_error("--stranded-mode must be None, RF, R, FR or F"); bad = 1;
     }
     if (o->n_threads < 1 || o->n_threads > 1024) { tsc_error("--threads must be in [1, 1024]"); bad = 1; }
+    if (o->sc && o->prefilter) { tsc_error("--prefilter is not available in single-cell mode"); bad = 1; }
     if (o->has_min_as && !o->prefilter) { tsc_error("--min-as is only for --prefilter"); bad = 1; }
     if (o->prefilter && o->order == TSC_ORDER_NAME) {
         tsc_error("--prefilter needs a coordinate-sorted, indexed file, not --input-order name"); bad = 1;
@@ -234,6 +235,7 @@ tsc_fetch_t *tsc_fetch_open(const char *path, const tsc_annot_t *a, const tsc_fe
     f->opt = *o;
     f->annot = a;
     tsc_frag_counts_init(&f->cnt);
+    tsc_sc_counts_init(&f->scc);
     if (!(f->path = strdup(path))) { tsc_error("out of memory"); goto fail; }
     if (o->n_threads > 1) {
         if (!(f->pool = hts_tpool_init(o->n_threads - 1))) { tsc_error("cannot start threads"); goto fail; }
@@ -332,6 +334,13 @@ int tsc_fetch_header(const tsc_fetch_t *f, tsc_hdr_t *h)
     if (tsc_hdr_set_info(h, "_overlap_threshold", tsc_repr_double(f->opt.frag.overlap_threshold, buf)) < 0 ||
         tsc_hdr_set_info(h, "_stranded_mode", tsc_strand_mode_name(f->opt.frag.strand_mode)) < 0)
         return -1;
+    if (f->opt.sc) {
+        static const char *const fl[2] = { "CB", "UB" };
+        char t1[3] = { f->opt.sc->btag[0], f->opt.sc->btag[1], 0 }, t2[3] = { f->opt.sc->utag[0], f->opt.sc->utag[1], 0 };
+        if (tsc_hits_fields_info(h, 2, fl) < 0 || tsc_hdr_set_info(h, "_barcode_tag", t1) < 0 ||
+            tsc_hdr_set_info(h, "_umi_tag", t2) < 0 || tsc_hdr_set_info_int(h, "_ignore_umi", f->opt.sc->ignore_umi) < 0)
+            return -1;
+    }
     return 0;
 }
 
@@ -361,6 +370,7 @@ int tsc_fetch_runinfo(const tsc_fetch_t *f, tsc_hdr_t *h)
         if (tsc_hdr_set_info_int(h, "_min_as", c->as_min) < 0 || tsc_hdr_set_info_int(h, "_max_as", c->as_max) < 0)
             return -1;
     }
+    if (f->opt.sc && tsc_sc_runinfo(&f->scc, h) < 0) return -1;
     return 0;
 }
 
@@ -510,6 +520,9 @@ typedef struct {
     tsc_map_t *map;
     kstring_t names;          /* their names, NUL-separated (--names) */
     int keep_names;
+    const tsc_sc_opt_t *sc;   /* single cell: filters; fields CB, UB of the hits, NUL-separated */
+    tsc_sc_counts_t scc;
+    kstring_t flds;
     /* placed records: in coordinate order within the batch? first and last positions */
     int in_order;
     int32_t tid0, tid1;
@@ -527,7 +540,7 @@ static void batch_free(batch_t *bt)
     for (int32_t i = 0; i < bt->m; i++) bam_destroy1(bt->b[i]);
     free(bt->b); free(bt->bstart); free(bt->bhash); free(bt->orphan);
     free(bt->hb); free(bt->hoff); free(bt->map);
-    free(bt->names.s); free(bt->err_name.s);
+    free(bt->names.s); free(bt->err_name.s); free(bt->flds.s);
     tsc_frag_free(&bt->fr);
     free(bt);
 }
@@ -604,6 +617,8 @@ static void batch_process(batch_t *bt, const tsc_frag_ctx_t *ctx)
 {
     tsc_frag_t *fr = &bt->fr;
     tsc_frag_counts_init(&bt->cnt);
+    tsc_sc_counts_init(&bt->scc);
+    bt->flds.l = 0;
     bt->nh = bt->nmap = 0;
     bt->names.l = 0;
     bt->err = 0;
@@ -637,6 +652,14 @@ static void batch_process(batch_t *bt, const tsc_frag_ctx_t *ctx)
         int r = tsc_frag_process(fr, ctx);
         if (r < 0) { batch_fail(bt, r, fr); return; }
         tsc_frag_count(&bt->cnt, fr);
+        if (bt->sc) {
+            const char *cb, *ub;
+            if (tsc_sc_classify(bt->sc, fr, bt->b + s, &bt->scc, &cb, &ub) != TSC_SC_OK || !fr->has_locus) continue;
+            if (kputsn(cb, strlen(cb) + 1, &bt->flds) < 0 || kputsn(ub ? ub : "", (ub ? strlen(ub) : 0) + 1, &bt->flds) < 0) {
+                batch_fail(bt, TSC_FRAG_E_NOMEM, fr);
+                return;
+            }
+        }
         if (fr->has_locus && batch_hit(bt, k, fr) < 0) { batch_fail(bt, TSC_FRAG_E_NOMEM, fr); return; }
     }
 }
@@ -685,7 +708,7 @@ static int consume(consumer_t *cs, batch_t *bt)
     tsc_fetch_t *f = cs->f;
     int32_t h = 0;
     if (bt->err) return frag_error(f, bt->err, bt->err_rec, bt->err_name.s);
-    const char *name = bt->names.s;
+    const char *name = bt->names.s, *fld = bt->flds.s;
     for (int32_t k = 0; k < bt->nb && k < 16; k++) {
         window_prefetch(&cs->recent, bt->bhash[k]);
         window_prefetch(&cs->orphans, bt->bhash[k]);
@@ -706,6 +729,12 @@ static int consume(consumer_t *cs, batch_t *bt)
             x.name = bt->keep_names ? (char *)name : NULL;
             x.n_map = x.m_map = bt->hoff[h + 1] - bt->hoff[h];
             x.map = bt->map + bt->hoff[h];
+            x.n_fld = 0;
+            if (bt->sc) {
+                x.n_fld = 2;
+                x.fld[0] = (char *)fld; fld += strlen(fld) + 1;
+                x.fld[1] = (char *)fld; fld += strlen(fld) + 1;
+            }
             if (tsc_hitw_add(cs->hw, &x) < 0) return -1;
             if (bt->keep_names) name += strlen(name) + 1;
             h++;
@@ -714,6 +743,7 @@ static int consume(consumer_t *cs, batch_t *bt)
     }
     progress(cs, bt->idx0 + bt->n, 0);
     tsc_frag_counts_merge(&f->cnt, &bt->cnt);
+    if (bt->sc) tsc_sc_counts_merge(&f->scc, &bt->scc);
     if (cs->check_sorted && bt->nplaced > 0) {
         if (!bt->in_order || (cs->nplaced > 0 && (bt->tid0 < cs->last_tid || (bt->tid0 == cs->last_tid && bt->pos0 < cs->last_pos))))
             cs->in_order = 0;
@@ -757,7 +787,7 @@ static int run_collated(tsc_fetch_t *f, tsc_hitw_t *hw)
         else { \
             if (nall == maxb || !(cur = calloc(1, sizeof(batch_t)))) { tsc_error(nall == maxb ? "internal error: no free batch" : "out of memory"); goto end; } \
             all[nall] = cur; jobs[nall].bt = cur; jobs[nall].ctx = f->ctx; nall++; \
-            cur->keep_names = f->opt.keep_names; tsc_frag_init(&cur->fr); \
+            cur->keep_names = f->opt.keep_names; cur->sc = f->opt.sc; tsc_frag_init(&cur->fr); \
         } \
         cur->n = cur->nb = 0; cur->idx0 = nrec; \
     } while (0)

@@ -16,6 +16,7 @@
 #include "tsc_fragment.h"
 #include "tsc_stream.h"
 #include "tsc_hits.h"
+#include "tsc_sc.h"
 
 enum tsc_order { TSC_ORDER_AUTO = 0, TSC_ORDER_NAME = 1, TSC_ORDER_COORD = 2 };
 
@@ -28,6 +29,7 @@ typedef struct {
     int32_t min_as;        /* with prefilter: the global minimum alnscore */
     int order;             /* enum tsc_order [TSC_ORDER_AUTO: from the @HD SO tag] */
     const char *reference; /* CRAM reference FASTA, or NULL */
+    const tsc_sc_opt_t *sc; /* single cell: barcode/UMI filters and fields, or NULL (bulk) */
 } tsc_fetch_opt_t;
 
 void tsc_fetch_opt_init(tsc_fetch_opt_t *o);
@@ -42,7 +44,8 @@ typedef struct tsc_fetch_t tsc_fetch_t;
 tsc_fetch_t *tsc_fetch_open(const char *path, const tsc_annot_t *a, const tsc_fetch_opt_t *o);
 /** Fill H (a fresh HITS header) with every locus (annotation order, lengths) and the run info
  * known before reading: version, [nmap_idx, nunmap_idx], annotated_features, and the internal
- * _overlap_threshold and _stranded_mode (read back by tsc-tag). 0 or -1. */
+ * _overlap_threshold and _stranded_mode (read back by tsc-tag); in single-cell mode the record
+ * fields "CB,UB" (_hit_fields) and _barcode_tag, _umi_tag, _ignore_umi. 0 or -1. */
 int tsc_fetch_header(const tsc_fetch_t *f, tsc_hdr_t *h) TSC_RESULT_USED;
 /** Read everything and write the HITS records to HW. 0, or -1 on error (logged; the caller
  * should abandon the stream with tsc_ws_abort). */

@@ -28,6 +28,7 @@ struct tsc_fetch_t {
     int order;                  /* TSC_ORDER_NAME or TSC_ORDER_COORD */
     int so_coord;               /* the header says SO:coordinate */
     tsc_frag_counts_t cnt;
+    tsc_sc_counts_t scc;        /* single cell (opt.sc) */
     int64_t n_records;          /* records read in the full pass */
     int done;                   /* tsc_fetch_run finished */
     /* --prefilter */

@@ -32,6 +32,8 @@ typedef struct {
     char *name;
     int64_t first;       /* number of its first record (pass 2 or prefilter pass); -1 = unseen */
     int64_t head, tail;  /* linked list of its records in the store */
+    char *cb, *ub;       /* single cell: tags of its primary read-1 (or unpaired) record */
+    int has_tags;
 } tfrag_t;
 
 /* Read names are keyed by two 64-bit hashes (a collision needs 2^64 names) */
@@ -46,6 +48,22 @@ static inline nkey_t name_key(const bam1_t *b)
     return k;
 }
 KHASH_INIT(tname, nkey_t, int64_t, 1, nkey_hash, nkey_eq)
+/* single cell: names of the fragments the barcode/UMI filters drop -> TSC_SC_* reason */
+KHASH_INIT(scerr, nkey_t, uint8_t, 1, nkey_hash, nkey_eq)
+
+/* the record that decides a fragment's class, and so (single cell) its barcode and UMI */
+static inline int is_first_kind(uint16_t flag)
+{
+    return !(flag & (BAM_FSECONDARY | BAM_FSUPPLEMENTARY)) && (!(flag & BAM_FPAIRED) || (flag & BAM_FREAD1));
+}
+
+static inline int class_of(uint16_t flag)
+{
+    if (!(flag & BAM_FPAIRED)) return (flag & BAM_FUNMAP) ? TSC_FC_SU : TSC_FC_SM;
+    if (flag & BAM_FPROPER_PAIR) return TSC_FC_PM;
+    if ((flag & BAM_FUNMAP) && (flag & BAM_FMUNMAP)) return TSC_FC_PU;
+    return TSC_FC_PX;
+}
 
 typedef struct {
     khash_t(tname) *h;
@@ -61,7 +79,7 @@ typedef struct {
 static void tstore_free(tstore_t *s)
 {
     if (s->h) kh_destroy(tname, s->h);
-    for (int64_t i = 0; i < s->n_fr; i++) free(s->fr[i].name);
+    for (int64_t i = 0; i < s->n_fr; i++) { free(s->fr[i].name); free(s->fr[i].cb); free(s->fr[i].ub); }
     free(s->fr); free(s->rec); free(s->next); free(s->boff); free(s->blk);
     memset(s, 0, sizeof(*s));
 }
@@ -88,6 +106,7 @@ static int64_t tstore_get(tstore_t *s, const bam1_t *b, nkey_t key)
     tfrag_t *t = &s->fr[s->n_fr];
     if (!(t->name = strdup(bam_get_qname(b)))) return -1;
     t->first = -1; t->head = t->tail = -1;
+    t->cb = t->ub = NULL; t->has_tags = 0;
     int ret;
     k = kh_put(tname, s->h, key, &ret);
     if (ret < 0) { free(t->name); return -1; }
@@ -146,6 +165,20 @@ static int tstore_flush(tsc_fetch_t *f, tstore_t *s, tsc_hitw_t *hw, int prefilt
         int e = tsc_frag_process(&fr, f->ctx);
         if (e < 0) { tsc_fetch_frag_error(f, &fr, e); goto end; }
         tsc_frag_count(&f->cnt, &fr);
+        if (f->opt.sc) {
+            if (tsc_sc_classify_tags(f->opt.sc, &fr, t->cb, t->ub, &f->scc) != TSC_SC_OK || !fr.has_locus) continue;
+            tsc_hit_t x;
+            memset(&x, 0, sizeof(x));
+            x.frag = t->first;
+            x.name = f->opt.keep_names ? fr.name.s : NULL;
+            x.n_map = x.m_map = fr.n_map;
+            x.map = fr.map;
+            x.n_fld = 2;
+            x.fld[0] = t->cb;
+            x.fld[1] = t->ub;
+            if (tsc_hitw_add(hw, &x) < 0) goto end;
+            continue;
+        }
         if (tsc_fetch_emit(f, hw, &fr, t->first) < 0) goto end;
         if (prefilter) {
             /* per read (1, 2, unpaired): records seen against NH; a mapped mate never seen */
@@ -270,8 +303,10 @@ static int reduce(tsc_frag_t *sc, const bam1_t *b, int64_t idx, int want_nh)
     return 0;
 }
 
-/* Pass 1: the names that may touch a locus (STORE: keep their records too, for --prefilter). */
-static int pass1(tsc_fetch_t *f, tstore_t *s, int store)
+/* Pass 1: the names that may touch a locus (STORE: keep their records too, for --prefilter).
+ * Single cell (ERR not NULL): the whole file, and the names of the mapped fragments whose primary
+ * read-1 record fails the barcode/UMI filters, with the reason. */
+static int pass1(tsc_fetch_t *f, tstore_t *s, int store, khash_t(scerr) *err)
 {
     int ret = -1, r;
     int64_t nq_m = 0, *qb = NULL, nrec = 0;
@@ -284,7 +319,7 @@ static int pass1(tsc_fetch_t *f, tstore_t *s, int store)
     char **regs = NULL;
     int nreg = 0;
     if (!b) { tsc_error("out of memory"); goto end; }
-    if (f->idx) {
+    if (f->idx && !err) {
         if (!(regs = loci_regions(f, &nreg)) && nreg < 0) goto end;
         if (nreg == 0) { ret = 0; goto end; }
         if (!(itr = sam_itr_regarray(f->idx, f->hdr, regs, (unsigned)nreg))) {
@@ -311,6 +346,16 @@ static int pass1(tsc_fetch_t *f, tstore_t *s, int store)
         int t = touches(f, b, &qb, &nq_m);
         if (t < 0) { tsc_error("out of memory"); goto end; }
         if (t && tstore_get(s, b, name_key(b)) < 0) { tsc_error("out of memory"); goto end; }
+        if (err && is_first_kind(b->core.flag)) {
+            int cls = class_of(b->core.flag), e, absent;
+            const char *cb, *ub;
+            tsc_sc_tags(f->opt.sc, b, &cb, &ub);
+            if (cls != TSC_FC_SU && cls != TSC_FC_PU && (e = tsc_sc_check(f->opt.sc, cb, ub)) != TSC_SC_OK) {
+                khint_t k = kh_put(scerr, err, name_key(b), &absent);
+                if (absent < 0) { tsc_error("out of memory"); goto end; }
+                kh_val(err, k) = (uint8_t)e;
+            }
+        }
         nrec++;
     }
     if (r < -1) { tsc_error("%s: truncated or corrupted input after record %" PRId64, f->path, nrec); goto end; }
@@ -374,7 +419,25 @@ typedef struct {
     due_t *due;            /* min-heap of (mate reference, mate position) */
     int64_t n_due, m_due;
     tsc_frag_counts_t cnt;
+    khash_t(scerr) *err;   /* single cell: the dropped fragments (pass 1), or NULL */
+    tsc_sc_counts_t scc;   /* their counters; sc_ok: mapped fragments that pass, at their primary record */
+    int64_t sc_ok;
 } outside_t;
+
+static inline int sc_dropped(const outside_t *o, nkey_t n, int *why)
+{
+    khint_t k = kh_get(scerr, o->err, n);
+    if (k == kh_end(o->err)) return 0;
+    if (why) *why = kh_val(o->err, k);
+    return 1;
+}
+
+static void sc_count_error(tsc_sc_counts_t *c, int why, int64_t d)
+{
+    if (why == TSC_SC_NO_CB) c->no_cb += d;
+    else if (why == TSC_SC_NOT_LISTED) c->not_listed += d;
+    else c->no_umi += d;
+}
 
 static inline int32_t rank_tid(int32_t tid) { return tid < 0 ? INT32_MAX : tid; }
 
@@ -432,6 +495,12 @@ static int outside_unit(outside_t *o, nkey_t n, const ppval_t *r1, const ppval_t
     if (r2 && !r2->has_as) return noas(o, r2->idx, name);
     int32_t as = r1->as + (r2 ? r2->as : 0);
     tsc_frag_counts_t *c = &o->cnt;
+    if (o->err && !sc_dropped(o, n, NULL)) {
+        tsc_sc_counts_t *s = &o->scc;
+        if (!s->has_as || as < s->as_min) s->as_min = as;
+        if (!s->has_as || as > s->as_max) s->as_max = as;
+        s->has_as = 1;
+    }
     if (!c->has_as || as < c->as_min) c->as_min = as;
     if (!c->has_as || as > c->as_max) c->as_max = as;
     c->has_as = 1;
@@ -473,6 +542,14 @@ static int outside_record(outside_t *o, const bam1_t *b, nkey_t n, int64_t idx)
         else cls = TSC_FC_PX;
         o->cnt.total++;
         o->cnt.cls[cls]++;
+        if (o->err) {
+            int why;
+            o->scc.total++;
+            if (flag & BAM_FPAIRED) o->scc.paired++; else o->scc.single++;
+            if (cls == TSC_FC_SU || cls == TSC_FC_PU) o->scc.unmapped++;
+            else if (sc_dropped(o, n, &why)) sc_count_error(&o->scc, why, 1);
+            else o->sc_ok++;
+        }
         if (cls == TSC_FC_SU || cls == TSC_FC_PU) return 0;
         if (flag & BAM_FUNMAP) {
             khint_t k = kh_put(nk8, o->r1unm, n, &ret);
@@ -519,15 +596,25 @@ static void outside_finish(outside_t *o)
         if (kh_get(nk8, o->extra, kh_key(o->r1unm, k)) == kh_end(o->extra)) {
             c->cls[kh_val(o->r1unm, k)]--; /* no mapped unit at all: unmapped (Q17 fixed) */
             c->cls[TSC_FC_PU]++;
+            if (o->err) { /* unmapped comes before the barcode filters */
+                int why;
+                if (sc_dropped(o, kh_key(o->r1unm, k), &why)) sc_count_error(&o->scc, why, -1);
+                else o->sc_ok--;
+                o->scc.unmapped++;
+            }
         }
     }
     int64_t ambig = 0;
     for (k = kh_begin(o->extra); k != kh_end(o->extra); k++) {
         if (!kh_exist(o->extra, k)) continue;
         int r1_unmapped = kh_get(nk8, o->r1unm, kh_key(o->extra, k)) != kh_end(o->r1unm);
-        if (kh_val(o->extra, k) >= 2 || !r1_unmapped) ambig++;
+        if (kh_val(o->extra, k) >= 2 || !r1_unmapped) {
+            ambig++;
+            if (o->err && !sc_dropped(o, kh_key(o->extra, k), NULL)) o->scc.noloc_ambig++;
+        }
     }
     c->ambig = ambig;
+    if (o->err) o->scc.noloc_unique = o->sc_ok - o->scc.noloc_ambig;
     c->unique = c->cls[TSC_FC_SM] + c->cls[TSC_FC_PM] + c->cls[TSC_FC_PX] - ambig;
 }
 
@@ -548,10 +635,12 @@ int tsc_fetch_run_sorted(tsc_fetch_t *f, tsc_hitw_t *hw)
     tsc_frag_init(&sc);
     o.f = f;
     tsc_frag_counts_init(&o.cnt);
+    tsc_sc_counts_init(&o.scc);
     s.h = kh_init(tname);
     o.extra = kh_init(nk8); o.r1unm = kh_init(nk8); o.mates = kh_init(pp);
     if (!b || !s.h || !o.extra || !o.r1unm || !o.mates) { tsc_error("out of memory"); goto end; }
-    if (pass1(f, &s, 0) < 0) goto end;
+    if (f->opt.sc && !(o.err = kh_init(scerr))) { tsc_error("out of memory"); goto end; }
+    if (pass1(f, &s, 0, o.err) < 0) goto end;
     tsc_info("%s: %" PRId64 " read names touch a locus", f->path, s.n_fr);
     if (!(fp = tsc_fetch_reopen(f, &h))) goto end;
     while ((r = sam_read1(fp, h, b)) >= 0) {
@@ -569,6 +658,13 @@ int tsc_fetch_run_sorted(tsc_fetch_t *f, tsc_hitw_t *hw)
         khint_t k = kh_get(tname, s.h, key);
         if (k != kh_end(s.h)) {
             if (reduce(&sc, b, nrec, 0) < 0 || tstore_add(&s, kh_val(s.h, k), &sc) < 0) { tsc_error("out of memory"); goto end; }
+            tfrag_t *tf = &s.fr[kh_val(s.h, k)];
+            if (f->opt.sc && !tf->has_tags && is_first_kind(c->flag)) {
+                const char *cb, *ub;
+                tsc_sc_tags(f->opt.sc, b, &cb, &ub);
+                tf->has_tags = 1;
+                if ((cb && !(tf->cb = strdup(cb))) || (ub && !(tf->ub = strdup(ub)))) { tsc_error("out of memory"); goto end; }
+            }
         } else if (outside_record(&o, b, key, nrec) < 0) goto end;
         nrec++;
     }
@@ -579,6 +675,7 @@ int tsc_fetch_run_sorted(tsc_fetch_t *f, tsc_hitw_t *hw)
     tsc_info("%s: %" PRId64 " records kept for %" PRId64 " fragments near the loci", f->path, s.n_rec, s.n_fr);
     if (tstore_flush(f, &s, hw, 0) < 0) goto end;
     tsc_frag_counts_merge(&f->cnt, &o.cnt);
+    if (f->opt.sc) tsc_sc_counts_merge(&f->scc, &o.scc);
     ret = 0;
 end:
     if (h) sam_hdr_destroy(h);
@@ -589,6 +686,7 @@ end:
     if (o.extra) kh_destroy(nk8, o.extra);
     if (o.r1unm) kh_destroy(nk8, o.r1unm);
     if (o.mates) kh_destroy(pp, o.mates);
+    if (o.err) kh_destroy(scerr, o.err);
     free(o.due);
     return ret;
 }
@@ -598,7 +696,7 @@ int tsc_fetch_run_prefilter(tsc_fetch_t *f, tsc_hitw_t *hw)
     tstore_t s = { 0 };
     int ret = -1;
     if (!(s.h = kh_init(tname))) { tsc_error("out of memory"); return -1; }
-    if (pass1(f, &s, 1) < 0) goto end;
+    if (pass1(f, &s, 1, NULL) < 0) goto end;
     if (tstore_flush(f, &s, hw, 1) < 0) goto end;
     const tsc_frag_counts_t *c = &f->cnt;
     f->pf_min_as = f->opt.has_min_as ? f->opt.min_as : c->has_as ? c->as_min : 0;

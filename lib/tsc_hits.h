@@ -10,6 +10,10 @@
  *     uvar feat+1      0 = no feature, else 1 + index into the header features
  *     svar as          alignment score of the best unit (AS r1 + AS r2)
  *     uvar alnlen      merged aligned length of the best unit
+ * Per-fragment string fields (format version 2; the single-cell barcode and UMI): the header run
+ * info "_hit_fields" names them, comma-separated (e.g. "CB,UB"); before each HREC chunk comes one
+ * HFLD section (TSC_T_STR) per field, in that order: the field name, then one value per record of
+ * the chunk ("" = absent).  A stream without "_hit_fields" has no HFLD sections.
  * Then a RUNI section with total_fragments, pair_mapped, pair_mixed, single_mapped, unmapped,
  * unique, ambig, and the internal _min_as, _max_as (absent when nothing mapped). */
 #ifndef TSC_HITS_H
@@ -19,6 +23,9 @@
 #include "tsc_stream.h"
 
 #define TSC_SEC_HITS TSC_TAG('H', 'R', 'E', 'C')
+#define TSC_SEC_HFLD TSC_TAG('H', 'F', 'L', 'D')
+#define TSC_HIT_MAX_FLD 4
+#define TSC_SEC_BCWL TSC_TAG('B', 'C', 'W', 'L') /* str[]: single cell: the barcode whitelist */
 
 typedef struct {
     int32_t feat;    /* -1 = no feature, else index into the header features */
@@ -32,6 +39,9 @@ typedef struct {
     char *name;            /* fragment name (NUL-terminated) or NULL */
     int32_t n_map, m_map;
     tsc_map_t *map;
+    int32_t n_fld;         /* per-fragment fields (the reader sets it from "_hit_fields") */
+    char *fld[TSC_HIT_MAX_FLD]; /* NUL-terminated values, NULL = absent; the reader owns them
+                            * (valid until the next record), a writer only reads them */
 } tsc_hit_t;
 
 typedef struct tsc_hitw_t tsc_hitw_t;
@@ -39,6 +49,17 @@ typedef struct tsc_hitr_t tsc_hitr_t;
 
 /** Record writer on W (W stays owned by the caller). NULL on OOM. */
 tsc_hitw_t *tsc_hitw_init(tsc_wstream_t *w);
+/** Declare N per-fragment fields (before the first record; N <= TSC_HIT_MAX_FLD; NAMES copied).
+ * The header of the stream must carry the same names in "_hit_fields" (tsc_hits_fields_info).
+ * Each record then gives N values in h->fld. 0 or -1. */
+int tsc_hitw_fields(tsc_hitw_t *hw, int n, const char *const *names) TSC_RESULT_USED;
+/** Set "_hit_fields" in H to the N NAMES joined by commas. 0 or -1. */
+int tsc_hits_fields_info(tsc_hdr_t *h, int n, const char *const *names) TSC_RESULT_USED;
+/** The BCWL section (barcode whitelist) if the stream has one before its first record, else
+ * NULL; *N gets its count. Owned by HR. */
+char *const *tsc_hitr_whitelist(const tsc_hitr_t *hr, int64_t *n);
+/** Index of field NAME among the fields of the stream read by HR, or -1. */
+int tsc_hitr_field(const tsc_hitr_t *hr, const char *name);
 /** Append one record (buffered; chunks of about 64 KiB). 0 or -1. */
 int tsc_hitw_add(tsc_hitw_t *hw, const tsc_hit_t *h) TSC_RESULT_USED;
 /** Flush buffered records and free HW. 0 or -1. */

@@ -245,7 +245,9 @@ tsc_wstream_t *tsc_ws_fdopen(FILE *fp, const char *name, const tsc_hdr_t *h)
     w->fp = fp;
     w->crc = crc32(0L, Z_NULL, 0);
     ws_put(w, MAGIC, 4);
-    ws_u32(w, TSC_STREAM_VERSION);
+    /* version 2 only where a stream uses what it added (per-fragment HITS fields), so every
+     * other stream stays byte-identical to what version-1 builds wrote and read */
+    ws_u32(w, h->kind == TSC_KIND_HITS && tsc_hdr_get_info(h, "_hit_fields") ? TSC_STREAM_VERSION : 1);
     ws_u32(w, (uint32_t)h->kind);
     ws_u32(w, 0);
     /* header size: computed by a dry count */
@@ -735,6 +737,8 @@ done:
     if (tag == TSC_TAG_RUNINFO && apply_runinfo(r, s) < 0) return -1;
     return 1;
 }
+
+uint32_t tsc_rs_version(const tsc_rstream_t *r) { return r->version; }
 
 void *tsc_rs_steal(tsc_rstream_t *r, tsc_sec_t *s)
 {

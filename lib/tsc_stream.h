@@ -18,7 +18,9 @@
 #include <stdio.h>
 #include "tsc_util.h"
 
-#define TSC_STREAM_VERSION 1
+/* 2: HITS streams may carry per-fragment string fields (HFLD sections, tsc_hits.h); a writer
+ * writes 2 only for such a stream, 1 otherwise */
+#define TSC_STREAM_VERSION 2
 #define TSC_STREAM_VERSION_MIN 1
 
 enum tsc_kind { TSC_KIND_HITS = 1, TSC_KIND_MATRIX = 2, TSC_KIND_BLOCKS = 3, TSC_KIND_FIT = 4 };
@@ -120,6 +122,8 @@ tsc_rstream_t *tsc_rs_fdopen(FILE *fp, const char *name, unsigned kinds);
 /** The header (owned by R; RUNI sections read so far are applied to it). */
 tsc_hdr_t *tsc_rs_hdr(tsc_rstream_t *r);
 int tsc_rs_kind(const tsc_rstream_t *r);
+/** Format version of the stream read. */
+uint32_t tsc_rs_version(const tsc_rstream_t *r);
 const char *tsc_rs_name(const tsc_rstream_t *r);
 /** Read the next section into *S (S->data owned by R, valid until the next call).
  * Returns 1 for a section, 0 at a valid END trailer (CRC, counts and end marker checked),

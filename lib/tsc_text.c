@@ -255,7 +255,7 @@ int tsc_stream2text_fp(FILE *in, const char *name, FILE *out, int header_only)
     tsc_tout_init(&o, out);
     /* the header printed must be the one read, before RUNI sections update it */
     if (!(h0 = tsc_hdr_dup(tsc_rs_hdr(r)))) { tsc_rs_close(r); return -1; }
-    print_header(&o, h0, TSC_STREAM_VERSION);
+    print_header(&o, h0, tsc_rs_version(r));
     tsc_hdr_destroy(h0);
     if (header_only) { tsc_rs_close(r); ret = tsc_tout_flush(&o, 1); free(o.ks.s); return ret; }
     /* the digest covers the sections only: the header lines (provenance with its command lines)

@@ -2,7 +2,7 @@
 # deps.sh -- check for, or install from Debian's packages, what tsc's build, tests and
 # benchmarks need.  Usage: deps.sh check|install
 # Nothing is downloaded from anywhere but the distribution's package registry.
-PKGS="gcc make pkg-config libhts-dev zlib1g-dev ocl-icd-opencl-dev opencl-headers pocl-opencl-icd samtools subread time clang snakemake python3 multiqc chromium libxml2-utils"
+PKGS="gcc make pkg-config libhts-dev zlib1g-dev ocl-icd-opencl-dev opencl-headers pocl-opencl-icd samtools subread time clang snakemake python3 multiqc chromium libxml2-utils r-cran-seurat python3-anndata python3-scipy python3-numpy"
 missing() {
     m=""
     command -v gcc >/dev/null 2>&1 || m="$m gcc"
@@ -21,6 +21,10 @@ missing() {
     command -v multiqc >/dev/null 2>&1 || m="$m multiqc"        # tests: the MultiQC files
     command -v chromium >/dev/null 2>&1 || m="$m chromium"      # tests: the HTML report renders
     command -v xmllint >/dev/null 2>&1 || m="$m libxml2-utils"  # tests: the HTML report parses
+    # the single-cell tests load the 10x folder with Seurat's Read10X and anndata
+    [ -d /usr/lib/R/site-library/Seurat ] || m="$m r-cran-seurat"
+    /usr/bin/python3 -c 'import anndata' >/dev/null 2>&1 || m="$m python3-anndata"
+    /usr/bin/python3 -c 'import scipy, numpy' >/dev/null 2>&1 || m="$m python3-scipy python3-numpy"
     echo $m
 }
 m=$(missing)

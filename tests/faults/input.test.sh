@@ -59,8 +59,8 @@ while IFS='|' read -r name tool kind accepts c; do
         case " $accepts " in *" $k "*) continue ;; esac
         run_check "$name given $k" 1 "tsc-$tool: error: .*input is a $k stream" "$(run "$(kfile $k)")"
     done
-    { head -c 4 "$in"; printf '\002'; tail -c +6 "$in"; } > "$TMPD/v2"
-    run_check "$name version 2" 1 "tsc-$tool: error: .*v2: stream format version 2, this build of tsc reads" "$(run "$TMPD/v2")"
+    { head -c 4 "$in"; printf '\003'; tail -c +6 "$in"; } > "$TMPD/v3"
+    run_check "$name version 3" 1 "tsc-$tool: error: .*v3: stream format version 3, this build of tsc reads" "$(run "$TMPD/v3")"
     { head -c 8 "$in"; printf '\011'; tail -c +10 "$in"; } > "$TMPD/k9"
     run_check "$name kind 9" 1 "tsc-$tool: error: .*k9: corrupted stream: unknown stream kind 9" "$(run "$TMPD/k9")"
     # every cut and every flipped byte

@@ -312,7 +312,7 @@ static void test_stream(void)
     tsc_mtx_t *m = NULL, *m2 = NULL;
     tsc_hits2mtx_opt_t o;
     tsc_map_t map[3] = {{2, 200, 100}, {0, 190, 100}, {-1, 150, 90}};
-    tsc_hit_t rec = {0, NULL, 3, 3, map};
+    tsc_hit_t rec = {0, NULL, 3, 3, map, 0, {NULL}};
     int64_t i;
     snprintf(hits, sizeof(hits), "%s/t%d.hits", tmpd, (int)getpid());
     snprintf(mtx, sizeof(mtx), "%s/t%d.mtx", tmpd, (int)getpid());

@@ -1,0 +1,316 @@
+/* tsc-sccount -- single-cell counts as Stellarscope: pseudobulk EM, the seven reassignment modes,
+ * per-barcode Matrix Market files, barcodes, features, stats, and a 10x-style folder.
+ * Part of tsc (Telescope in C). MIT licence. */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+#include <htslib/kstring.h>
+#include "tsc_scq.h"
+
+static void usage(FILE *fp, const tsc_scq_opt_t *o)
+{
+    fprintf(fp,
+"Usage: tsc-sccount [options] -p PREFIX [HITS]\n"
+"Single-cell counts from a HITS stream with barcodes (tsc-fetch --sc, then tsc-dedup), as\n"
+"Stellarscope: one EM over all cells (pseudobulk), reassignment, counts per barcode. Writes\n"
+"PREFIX-TE_counts.mtx (first mode), PREFIX-TE_counts.MODE.mtx (the others), PREFIX-barcodes.tsv,\n"
+"PREFIX-features.tsv, PREFIX-stats.final.tsv. HITS '-' or absent: stdin.\n"
+"\n"
+"Options:\n"
+"  -p, --prefix PREFIX       output prefix (required)\n"
+"      --pooling-mode MODE   pseudobulk (individual and celltype: not yet) [pseudobulk]\n"
+"      --reassign-mode LIST  comma-separated: best_exclude, best_conf, best_random, best_average,\n"
+"                            initial_unique, initial_random, total_hits [best_exclude]\n"
+"      --use-every-reassign-mode  append every mode not listed, in the order above\n"
+"      --conf-prob F         best_conf threshold, in (0.5, 1] [%g]\n"
+"      --pi-prior F          [%g]\n"
+"      --theta-prior F       [%g]\n"
+"      --em-epsilon F        [%g]\n"
+"      --max-iter N          [%d]\n"
+"      --use-likelihood      converge on the change in log-likelihood\n"
+"      --umi-counts          count barcode+UMI pairs instead of reads (real values)\n"
+"      --seed N              seed of the random stream (best_random, initial_random) [0]\n"
+"      --no-feature-key STR  name of column 0 [__no_feature]\n"
+"      --skip-em             only the statistics (no model, no counts)\n"
+"      --10x DIR             also write DIR/matrix.mtx.gz, barcodes.tsv.gz, features.tsv.gz (first mode)\n"
+"      --comment TEXT        a comment line for the MTX headers (repeatable)\n"
+"      --stats-head FILE     lines to put first in the stats file (the driver's options)\n"
+"      --no-align-stats      leave out the AlignInfo section\n"
+"      --no-umi-stats        leave out the UMIInfo section\n"
+"  -v, --verbose             more messages\n"
+"  -h, --help                this help\n"
+"  -V, --version             print the version\n"
+"See tsc-sc(1).\n", o->conf_prob, o->pi_prior, o->theta_prior, o->em_epsilon, o->max_iter);
+}
+
+static char *path_of(const char *prefix, const char *suffix)
+{
+    kstring_t ks = { 0, 0, NULL };
+    ksprintf(&ks, "%s-%s", prefix, suffix);
+    return ks.s;
+}
+
+static int write_lines(const char *path, char *const *s, int64_t n, int gz, int tenx)
+{
+    if (gz) {
+        gzFile g = gzopen(path, "wb");
+        int bad = !g;
+        for (int64_t i = 0; i < n && !bad; i++)
+            bad = tenx ? gzprintf(g, "%s\t%s\tGene Expression\n", s[i], s[i]) <= 0 : gzprintf(g, "%s\n", s[i]) <= 0;
+        if (g && gzclose(g) != Z_OK) bad = 1;
+        if (bad) tsc_error("cannot write %s", path);
+        return bad ? -1 : 0;
+    }
+    FILE *fp = fopen(path, "w");
+    if (!fp) { tsc_error("cannot write %s: %s", path, strerror(errno)); return -1; }
+    for (int64_t i = 0; i < n; i++) fprintf(fp, "%s\n", s[i]);
+    if (n == 0) fputc('\n', fp); /* as Stellarscope: an empty list is one empty line */
+    if (fclose(fp) != 0) { tsc_error("cannot write %s: %s", path, strerror(errno)); return -1; }
+    return 0;
+}
+
+static const char *info(const tsc_hdr_t *h, const char *k) { const char *v = tsc_hdr_get_info(h, k); return v ? v : ""; }
+
+static void stats_kv(kstring_t *ks, const char *stage, const char *mode, const char *var, const char *val)
+{
+    ksprintf(ks, "%s\t%s\t%s\t%s\n", stage, mode, var, val);
+}
+
+int main(int argc, char *argv[])
+{
+    enum { O_POOL = 1000, O_RM, O_ALL, O_CONF, O_PI, O_TH, O_EPS, O_MAXIT, O_LIK, O_UMIC, O_SEED, O_NFK, O_SKIP,
+           O_10X, O_COMM, O_SHEAD, O_NOALN, O_NOUMI };
+    static const struct option lopts[] = {
+        { "prefix", 1, NULL, 'p' }, { "pooling-mode", 1, NULL, O_POOL }, { "reassign-mode", 1, NULL, O_RM },
+        { "use-every-reassign-mode", 0, NULL, O_ALL }, { "conf-prob", 1, NULL, O_CONF }, { "pi-prior", 1, NULL, O_PI },
+        { "theta-prior", 1, NULL, O_TH }, { "em-epsilon", 1, NULL, O_EPS }, { "max-iter", 1, NULL, O_MAXIT },
+        { "use-likelihood", 0, NULL, O_LIK }, { "umi-counts", 0, NULL, O_UMIC }, { "seed", 1, NULL, O_SEED },
+        { "no-feature-key", 1, NULL, O_NFK }, { "skip-em", 0, NULL, O_SKIP }, { "10x", 1, NULL, O_10X },
+        { "comment", 1, NULL, O_COMM }, { "stats-head", 1, NULL, O_SHEAD }, { "no-align-stats", 0, NULL, O_NOALN },
+        { "no-umi-stats", 0, NULL, O_NOUMI }, TSC_LONGOPT_GLOBAL, { NULL, 0, NULL, 0 }
+    };
+    tsc_scq_opt_t o;
+    const char *prefix = NULL, *in, *nfk = "__no_feature", *tenx = NULL, *shead = NULL, *rm = NULL;
+    int c, ret = 1, all = 0, skip = 0, noaln = 0, noumi = 0;
+    kstring_t comment = { 0, 0, NULL }, st = { 0, 0, NULL };
+    tsc_hittab_t *t = NULL;
+    tsc_scmat_t *m = NULL;
+    tsc_scfit_t fit;
+    tsc_sccounts_t cnt[16];
+    char *p = NULL;
+    memset(&fit, 0, sizeof(fit));
+    memset(cnt, 0, sizeof(cnt));
+
+    tsc_set_progname("tsc-sccount");
+    tsc_scq_opt_init(&o);
+    while ((c = getopt_long(argc, argv, "p:" TSC_GETOPT_GLOBAL, lopts, NULL)) >= 0) {
+        switch (c) {
+        case 'p': prefix = optarg; break;
+        case O_POOL:
+            if (strcmp(optarg, "pseudobulk") != 0) {
+                if (strcmp(optarg, "individual") == 0 || strcmp(optarg, "celltype") == 0)
+                    return tsc_usage_error("--pooling-mode %s is not implemented yet (only pseudobulk)", optarg);
+                return tsc_usage_error("--pooling-mode: '%s' is not pseudobulk, individual or celltype", optarg);
+            }
+            break;
+        case O_RM: rm = optarg; break;
+        case O_ALL: all = 1; break;
+        case O_CONF:
+            if (tsc_parse_double(optarg, -1e300, 1e300, &o.conf_prob) < 0 || !(o.conf_prob > 0.5 && o.conf_prob <= 1.0))
+                return tsc_usage_error("--conf-prob: '%s' is not a number in (0.5, 1]", optarg);
+            break;
+        case O_PI: if (tsc_parse_double(optarg, 0, 1e300, &o.pi_prior) < 0) return tsc_usage_error("--pi-prior: '%s' is not a non-negative number", optarg); break;
+        case O_TH: if (tsc_parse_double(optarg, 0, 1e300, &o.theta_prior) < 0) return tsc_usage_error("--theta-prior: '%s' is not a non-negative number", optarg); break;
+        case O_EPS: if (tsc_parse_double(optarg, 0, 1e300, &o.em_epsilon) < 0) return tsc_usage_error("--em-epsilon: '%s' is not a non-negative number", optarg); break;
+        case O_MAXIT: if (tsc_parse_int(optarg, 1, 1000000000, &o.max_iter) < 0) return tsc_usage_error("--max-iter: '%s' is not a positive integer", optarg); break;
+        case O_LIK: o.use_likelihood = 1; break;
+        case O_UMIC: o.umi_counts = 1; break;
+        case O_SEED: {
+            int64_t s;
+            if (tsc_parse_int64(optarg, 0, INT64_MAX, &s) < 0) return tsc_usage_error("--seed: '%s' is not a non-negative integer", optarg);
+            o.seed = (uint64_t)s;
+            break;
+        }
+        case O_NFK: nfk = optarg; break;
+        case O_SKIP: skip = 1; break;
+        case O_10X: tenx = optarg; break;
+        case O_COMM: if (comment.l) kputs("\n ", &comment); kputs(optarg, &comment); break;
+        case O_SHEAD: shead = optarg; break;
+        case O_NOALN: noaln = 1; break;
+        case O_NOUMI: noumi = 1; break;
+        case 'v': tsc_set_verbosity(tsc_verbosity() + 1); break;
+        case 'h': usage(stdout, &o); return tsc_close_stdout() ? 1 : 0;
+        case 'V': tsc_print_version(); return tsc_close_stdout() ? 1 : 0;
+        default: return tsc_usage_error("unknown option");
+        }
+    }
+    if (!prefix) return tsc_usage_error("no output prefix (-p PREFIX)");
+    if (rm) {
+        char *s = strdup(rm), *tok, *save = NULL;
+        o.n_mode = 0;
+        for (tok = strtok_r(s, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+            int md = tsc_scq_mode_parse(tok);
+            if (md < 0) {
+                int e = tsc_usage_error("--reassign-mode: '%s' is not one of best_exclude, best_conf, best_random, "
+                                        "best_average, initial_unique, initial_random, total_hits", tok);
+                free(s);
+                return e;
+            }
+            int dup = 0;
+            for (int i = 0; i < o.n_mode; i++) dup |= o.mode[i] == md;
+            if (dup) { int e = tsc_usage_error("--reassign-mode: '%s' is listed twice", tok); free(s); return e; }
+            o.mode[o.n_mode++] = md;
+        }
+        free(s);
+        if (o.n_mode == 0) return tsc_usage_error("--reassign-mode: no mode given");
+    }
+    if (all)
+        for (int md = 0; md < TSC_RM_N; md++) {
+            int have = 0;
+            for (int i = 0; i < o.n_mode; i++) have |= o.mode[i] == md;
+            if (!have) o.mode[o.n_mode++] = md;
+        }
+    if (!(in = tsc_input_arg(argc, argv, optind))) return 2;
+
+    if (!(t = tsc_hittab_read(in, 0))) goto end;
+    const tsc_hdr_t *h = t->hdr;
+    /* statistics: the driver's head, AlignInfo, UMIInfo */
+    if (shead) {
+        FILE *fp = fopen(shead, "r");
+        char buf[4096];
+        size_t n;
+        if (!fp) { tsc_error("cannot open %s: %s", shead, strerror(errno)); goto end; }
+        while ((n = fread(buf, 1, sizeof buf, fp)) > 0) kputsn(buf, n, &st);
+        fclose(fp);
+    } else kputs("stage\tmode\tvar\tvalue\n", &st);
+    if (!noaln && tsc_hdr_get_info(h, "sc_total_fragments")) {
+        static const char *const ak[10] = { "loc_ambig", "loc_unique", "maxAS", "minAS", "noloc_ambig", "noloc_unique",
+                                            "paired", "single", "total_fragments", "unmapped" };
+        for (int i = 0; i < 10; i++) {
+            char key[64];
+            if (strcmp(ak[i], "maxAS") == 0) snprintf(key, sizeof key, "_max_as");
+            else if (strcmp(ak[i], "minAS") == 0) snprintf(key, sizeof key, "_min_as");
+            else snprintf(key, sizeof key, "sc_%s", ak[i]);
+            stats_kv(&st, "AlignInfo", "", ak[i], info(h, key));
+        }
+    }
+    if (!noumi && tsc_hdr_get_info(h, "umi_num_umi")) {
+        static const char *const uk[7] = { "dup_umi", "max_comps", "max_rpu", "nexclude", "num_umi", "possible_dups", "uni_umi" };
+        for (int i = 0; i < 7; i++) {
+            char key[64];
+            snprintf(key, sizeof key, "umi_%s", uk[i]);
+            stats_kv(&st, "UMIInfo", "", uk[i], info(h, key));
+        }
+        for (int pass = 0; pass < 2; pass++) {
+            char *s = strdup(info(h, pass ? "umi_compdist" : "umi_umidist")), *tok, *save = NULL;
+            for (tok = strtok_r(s, ";", &save); tok; tok = strtok_r(NULL, ";", &save)) {
+                char *e = strchr(tok, '=');
+                if (!e) continue;
+                *e = 0;
+                stats_kv(&st, "UMIInfo", pass ? "compdist" : "umidist", tok, e + 1);
+            }
+            free(s);
+        }
+    }
+    if (skip) goto stats;
+
+    if (!(m = tsc_scmat_build(t, nfk))) goto end;
+    tsc_hittab_destroy(t);
+    t = NULL;
+    if (tsc_scq_fit(m, &o, &fit) < 0) goto end;
+    tsc_info("pseudobulk: %d iterations, %s; lnL %.17g", fit.iterations, fit.converged ? "converged" : "not converged", fit.lnl);
+    {
+        char b[40];
+        stats_kv(&st, "PoolInfo", "pseudobulk", "AIC", tsc_repr_double(fit.aic, b));
+        stats_kv(&st, "PoolInfo", "pseudobulk", "BIC", tsc_repr_double(fit.bic, b));
+        stats_kv(&st, "PoolInfo", "pseudobulk", "fitted_models", fit.nobs ? "1" : "0");
+        stats_kv(&st, "PoolInfo", "pseudobulk", "total_lnl", tsc_repr_double(fit.lnl, b));
+        snprintf(b, sizeof b, "%" PRId64, fit.nobs);
+        stats_kv(&st, "PoolInfo", "pseudobulk", "total_obs", b);
+        snprintf(b, sizeof b, "%" PRId64, 2 * fit.nfeats);
+        stats_kv(&st, "PoolInfo", "pseudobulk", "total_params", b);
+    }
+    if (tsc_scq_reassign(m, &fit, &o, cnt) < 0) goto end;
+    for (int i = 0; i < o.n_mode; i++) {
+        char b[32];
+        const char *mn = tsc_scq_mode_name(cnt[i].mode);
+        snprintf(b, sizeof b, "%" PRId64, cnt[i].ambiguous); stats_kv(&st, "ReassignInfo", mn, "ambiguous", b);
+        snprintf(b, sizeof b, "%" PRId64, cnt[i].assigned); stats_kv(&st, "ReassignInfo", mn, "assigned", b);
+        snprintf(b, sizeof b, "%" PRId64, cnt[i].unaligned); stats_kv(&st, "ReassignInfo", mn, "unaligned", b);
+    }
+    /* outputs */
+    free(p);
+    if (write_lines(p = path_of(prefix, "barcodes.tsv"), m->barcodes, m->n_bc, 0, 0) < 0) goto end;
+    free(p);
+    if (write_lines(p = path_of(prefix, "features.tsv"), m->feat, m->k, 0, 0) < 0) goto end;
+    for (int i = 0; i < o.n_mode; i++) {
+        kstring_t ks = { 0, 0, NULL }, cm = { 0, 0, NULL };
+        if (i == 0) ksprintf(&ks, "%s-TE_counts.mtx", prefix);
+        else ksprintf(&ks, "%s-TE_counts.%s.mtx", prefix, tsc_scq_mode_name(cnt[i].mode));
+        ksprintf(&cm, "PN: tsc\n VN: %s\n pooling_mode: pseudobulk\n reassign_mode: %s%s%s%s", TSC_VERSION,
+                 tsc_scq_mode_name(cnt[i].mode), o.umi_counts ? "\n umi_counts: Yes" : "", comment.l ? "\n " : "",
+                 comment.l ? comment.s : "");
+        FILE *fp = fopen(ks.s, "w");
+        int bad = !fp || tsc_scq_write_mtx(fp, m, &cnt[i], cm.s) < 0;
+        if (fp && fclose(fp) != 0) bad = 1;
+        if (bad) tsc_error("cannot write %s: %s", ks.s, strerror(errno));
+        free(ks.s); free(cm.s);
+        if (bad) goto end;
+    }
+    if (tenx) {
+        kstring_t ks = { 0, 0, NULL };
+        if (mkdir(tenx, 0777) < 0 && errno != EEXIST) { tsc_error("cannot create %s: %s", tenx, strerror(errno)); goto end; }
+        ksprintf(&ks, "%s/barcodes.tsv.gz", tenx);
+        int bad = write_lines(ks.s, m->barcodes, m->n_bc, 1, 0) < 0;
+        ks.l = 0; ksprintf(&ks, "%s/features.tsv.gz", tenx);
+        bad = bad || write_lines(ks.s, m->feat, m->k, 1, 1) < 0;
+        ks.l = 0; ksprintf(&ks, "%s/matrix.mtx.gz", tenx);
+        if (!bad) {
+            /* through a temporary plain file, then gzip */
+            char *tmp = NULL;
+            kstring_t tk = { 0, 0, NULL };
+            ksprintf(&tk, "%s/.matrix.mtx.tmp", tenx);
+            tmp = tk.s;
+            FILE *fp = fopen(tmp, "w+");
+            bad = !fp || tsc_scq_write_mtx(fp, m, &cnt[0], NULL) < 0;
+            if (!bad) {
+                gzFile g = gzopen(ks.s, "wb");
+                char buf[65536];
+                size_t n;
+                rewind(fp);
+                bad = !g;
+                while (!bad && (n = fread(buf, 1, sizeof buf, fp)) > 0) bad = gzwrite(g, buf, (unsigned)n) != (int)n;
+                if (g && gzclose(g) != Z_OK) bad = 1;
+            }
+            if (fp) fclose(fp);
+            unlink(tmp);
+            free(tmp);
+            if (bad) tsc_error("cannot write %s", ks.s);
+        }
+        free(ks.s);
+        if (bad) goto end;
+    }
+stats:
+    free(p);
+    {
+        FILE *fp = fopen(p = path_of(prefix, "stats.final.tsv"), "w");
+        if (!fp || fwrite(st.s, 1, st.l, fp) != st.l || fclose(fp) != 0) {
+            tsc_error("cannot write %s: %s", p, strerror(errno));
+            goto end;
+        }
+    }
+    ret = 0;
+end:
+    for (int i = 0; i < 16; i++) tsc_sccounts_free(&cnt[i]);
+    tsc_scfit_free(&fit);
+    tsc_scmat_destroy(m);
+    tsc_hittab_destroy(t);
+    free(p); free(comment.s); free(st.s);
+    return ret;
+}
