@@ -36,6 +36,9 @@ tmproot=$(mktemp -d "${TMPDIR:-/tmp}/tsc-test.XXXXXX") || exit 1
 # searchable by all, so that tests may run a command as an unprivileged user on files in TMPD
 chmod 711 "$tmproot"
 trap 'rm -rf "$tmproot"' EXIT INT TERM
+# PoCL's kernel cache: one per run (unless set), so that suites running side by side never read
+# each other's half-written entries
+[ -n "${POCL_CACHE_DIR:-}" ] || { POCL_CACHE_DIR=$tmproot/pocl; export POCL_CACHE_DIR; }
 n=0
 newtmp() { n=$((n + 1)); TMPD="$tmproot/$n"; mkdir -p "$TMPD"; chmod 755 "$TMPD"; export TMPD; }
 ok() { pass=$((pass + 1)); [ -n "${VERBOSE:-}" ] && echo "ok   $1"; return 0; }
