@@ -14,7 +14,7 @@
 #   BENCH_EXTRA     folder searched for bench-*.sh [scripts/ of this tree]
 #   BENCH_SKIP      bench-*.sh scripts not run [bench-fetch.sh: it makes its own 2M-fragment data
 #                   set (minutes) to time what the table above already times]
-#   BENCH_EXTRA_TIMEOUT  seconds each bench-*.sh may run [300]
+#   BENCH_EXTRA_TIMEOUT  seconds each bench-*.sh may run [900]
 # The data set (tsc-simulate --nh: name-collated BAM, coordinate-sorted BAM + BAI, GTF, truth) is
 # made once and cached under bench/data; the run's scratch files go to bench/run; every run's
 # figures are appended to bench/history.tsv with a timestamp and `git describe`.
@@ -173,9 +173,9 @@ if [ -n "$others" ]; then
         mkdir -p "$work/$(basename "$s" .sh)"
         if ! TSC_BIN=$TSC_BIN BENCH_BAM=$BAM BENCH_SORTED_BAM=$SBAM BENCH_BED=$BED BENCH_GTF=$GTF BENCH_SAF=$SAF \
             BENCH_TRUTH=$TRUTH BENCH_RECORDS=$RECS BENCH_THREADS=$N BENCH_WORK=$work/$(basename "$s" .sh) \
-            timeout "${BENCH_EXTRA_TIMEOUT:-300}" bash "$s" > "$work/$(basename "$s" .sh).out" 2> "$work/$(basename "$s" .sh).err"; then
+            timeout "${BENCH_EXTRA_TIMEOUT:-900}" bash "$s" > "$work/$(basename "$s" .sh).out" 2> "$work/$(basename "$s" .sh).err"; then
             rc=$?
-            if [ $rc = 124 ]; then echo "$(basename "$s")	timed out after ${BENCH_EXTRA_TIMEOUT:-300} s (BENCH_EXTRA_TIMEOUT)"
+            if [ $rc = 124 ]; then echo "$(basename "$s")	timed out after ${BENCH_EXTRA_TIMEOUT:-900} s (BENCH_EXTRA_TIMEOUT)"
             else echo "$(basename "$s")	failed (exit $rc): $(head -1 "$work/$(basename "$s" .sh).err" | cut -c1-80)"; fi
         fi
         grep '	' "$work/$(basename "$s" .sh).out" | while IFS= read -r l; do

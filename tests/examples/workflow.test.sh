@@ -3,7 +3,9 @@
 # matrix: 200 loci x 3 samples; every sample column equals that sample's own tables (all-loci table
 # from the pipe, TE_counts from tsc-assign) for every locus it has. Both give the same family
 # matrix, whose columns sum to the locus matrix's, and MultiQC (run by both) finds every tsc
-# section with the three samples and the numbers of the samples' files.
+# section with the three samples and the numbers of the samples' files. The single-cell sample
+# (tsc-sc) gives the same files from both, at most the whitelist's barcodes, and per-locus totals
+# that follow the simulator's truth (Pearson r > 0.95 over the loci).
 set -u
 ex=$(cd ../../examples && pwd)
 fail=0
@@ -47,4 +49,20 @@ for s in sampleA sampleB sampleC; do
         END { exit bad }' "$TMPD/assign/$s-TE_counts.tsv" "$TMPD/m" || { echo "$s column differs from its TE_counts"; fail=1; }
     col=$((col + 1))
 done
+# single cell: the same Matrix Market files (but for the '%' lines: paths and command lines) and
+# barcodes from both workflows
+for f in sc-TE_counts.mtx sc-TE_counts.best_average.mtx sc-barcodes.tsv sc-features.tsv; do
+    grep -v '^%' "$TMPD/snake/$f" > "$TMPD/sc.s"
+    grep -v '^%' "$TMPD/make/$f" | cmp -s - "$TMPD/sc.s" || { echo "single cell: $f differs between make and snakemake"; fail=1; }
+done
+[ -s "$TMPD/make/sc-10x/matrix.mtx.gz" ] || { echo "single cell: no 10x folder"; fail=1; }
+nb=$(wc -l < "$TMPD/make/sc-barcodes.tsv")
+nw=$(grep -c . "$ex/data/sc.whitelist.tsv")
+[ "$nb" -gt 0 ] && [ "$nb" -le "$nw" ] || { echo "single cell: $nb barcodes, whitelist $nw"; fail=1; }
+# per-locus totals (pseudobulk, best_exclude) against the simulator's UMIs per locus
+awk 'NR == FNR { f[FNR] = $1; next } /^%/ { next } !h { h = 1; next } { c[f[$1]] += $3 } END { for (l in c) print l "\t" c[l] }' \
+    "$TMPD/make/sc-features.tsv" "$TMPD/make/sc-TE_counts.mtx" > "$TMPD/sc.est"
+awk -F '\t' 'NR == FNR { e[$1] = $2; next } FNR > 1 { x = $2; y = ($1 in e) ? e[$1] : 0; n++; sx += x; sy += y; sxx += x * x; syy += y * y; sxy += x * y }
+    END { r = (n * sxy - sx * sy) / sqrt((n * sxx - sx * sx) * (n * syy - sy * sy)); printf "%.3f\n", r; exit !(r > 0.95) }' \
+    "$TMPD/sc.est" "$ex/data/sc.truth.tsv" > "$TMPD/sc.r" || { echo "single cell: per-locus r = $(cat "$TMPD/sc.r") against the truth (want > 0.95)"; fail=1; }
 exit $fail
