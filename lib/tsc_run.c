@@ -1,6 +1,11 @@
-/* tsc_run.c -- run sibling tools as a pipeline (for drivers such as tsc-assign).
+/* tsc_run.c -- run sibling tools as a pipeline, and the drivers' shared helpers.
  * Part of tsc (Telescope in C). MIT licence. */
 #include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
@@ -89,4 +94,94 @@ int tsc_run_pipeline(const char *bindir, char **const *argvs, int n, const char 
     if (ret < 0 && first_bad >= 0) tsc_error("stage %s failed; see its message above", argvs[first_bad][0]);
     free(pid);
     return ret;
+}
+
+/* ---- drivers ---- */
+
+static int drv_level = 3;
+
+void tsc_drv_set_level(int level) { drv_level = level; }
+int tsc_drv_level(void) { return drv_level; }
+
+void tsc_drv_log(int level, const char *fmt, ...)
+{
+    static const char *names[] = { "", "ERROR", "WARNING", "INFO", "DEBUG" };
+    char tb[32];
+    time_t t = time(NULL);
+    va_list ap;
+    if (level > drv_level || level < 1 || level > 4) return;
+    strftime(tb, sizeof tb, "%Y-%m-%d %H:%M:%S", localtime(&t));
+    fprintf(stderr, "%s %-8s ", tb, names[level]);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    fflush(stderr);
+}
+
+void tsc_argv_add(tsc_argv_t *v, const char *s)
+{
+    char *d;
+    if (v->err) return;
+    if (v->n + 2 > v->m) {
+        int m = v->m ? 2 * v->m : 16;
+        char **a = realloc(v->a, (size_t)m * sizeof(char *));
+        if (!a) { v->err = 1; return; }
+        v->a = a, v->m = m;
+    }
+    if (!(d = strdup(s))) { v->err = 1; return; }
+    v->a[v->n++] = d;
+    v->a[v->n] = NULL;
+}
+
+void tsc_argv_num(tsc_argv_t *v, double x)
+{
+    char b[32];
+    if (x == floor(x) && fabs(x) < 1e15) snprintf(b, sizeof b, "%.0f", x);
+    else tsc_repr_double(x, b);
+    tsc_argv_add(v, b);
+}
+
+void tsc_argv_free(tsc_argv_t *v)
+{
+    for (int i = 0; i < v->n; i++) free(v->a[i]);
+    free(v->a);
+    memset(v, 0, sizeof(*v));
+}
+
+int tsc_run_argv(const char *bindir, tsc_argv_t *const *av, int n, const char *in, const char *out)
+{
+    char **p[8];
+    if (n < 1 || n > 8) { tsc_error("internal error: %d stages", n); return -1; }
+    for (int i = 0; i < n; i++) {
+        if (av[i]->err || !av[i]->a) { tsc_error("out of memory"); return -1; }
+        p[i] = av[i]->a;
+    }
+    return tsc_run_pipeline(bindir, p, n, in, out, NULL);
+}
+
+char *tsc_out_path(const char *outdir, const char *tag, const char *suffix)
+{
+    kstring_t ks = { 0, 0, NULL };
+    if (ksprintf(&ks, "%s/%s-%s", outdir, tag, suffix) < 0) {
+        free(ks.s);
+        tsc_error("out of memory");
+        return NULL;
+    }
+    return ks.s;
+}
+
+int tsc_mkdir_p(const char *dir)
+{
+    char *p, *d = strdup(dir);
+    if (!d) return -1;
+    for (p = d + 1; *p; p++)
+        if (*p == '/') {
+            *p = 0;
+            if (mkdir(d, 0777) < 0 && errno != EEXIST) { free(d); return -1; }
+            *p = '/';
+        }
+    if (mkdir(d, 0777) < 0 && errno != EEXIST) { free(d); return -1; }
+    free(d);
+    return 0;
 }

@@ -101,104 +101,10 @@ static void usage(FILE *fp, const assign_opt_t *o)
 }
 
 /* ---- logging in Telescope's shape: "YYYY-mm-dd HH:MM:SS LEVEL    message" ---- */
-static int g_level = 3; /* 2 quiet, 3 info, 4 debug */
-
-static void lg(int level, const char *fmt, ...) TSC_PRINTF(2, 3);
-static void lg(int level, const char *fmt, ...)
-{
-    static const char *names[] = { "", "ERROR", "WARNING", "INFO", "DEBUG" };
-    char tb[32];
-    time_t t = time(NULL);
-    va_list ap;
-    if (level > g_level) return;
-    strftime(tb, sizeof tb, "%Y-%m-%d %H:%M:%S", localtime(&t));
-    fprintf(stderr, "%s %-8s ", tb, names[level]);
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputc('\n', stderr);
-    fflush(stderr);
-}
-
 static void elapsed(char *buf, size_t n, double t0)
 {
     double d = tsc_realtime() - t0;
     snprintf(buf, n, "%d minutes and %d secs", (int)(d / 60), (int)d % 60);
-}
-
-/* ---- argv building: an out-of-memory sets ERR, checked once before the stage runs ---- */
-typedef struct { int n, m, err; char **a; } av_t;
-
-static void av_add(av_t *v, const char *s)
-{
-    char *d;
-    if (v->err) return;
-    if (v->n + 2 > v->m) {
-        int m = v->m ? 2 * v->m : 16;
-        char **a = realloc(v->a, (size_t)m * sizeof(char *));
-        if (!a) { v->err = 1; return; }
-        v->a = a, v->m = m;
-    }
-    if (!(d = strdup(s))) { v->err = 1; return; }
-    v->a[v->n++] = d;
-    v->a[v->n] = NULL;
-}
-
-/* a number as the shortest decimal that reads back to the same double (so the stage gets the
- * exact value the user gave) */
-static void av_num(av_t *v, double x)
-{
-    char b[32];
-    if (x == floor(x) && fabs(x) < 1e15) snprintf(b, sizeof b, "%.0f", x);
-    else tsc_repr_double(x, b);
-    av_add(v, b);
-}
-
-static void av_free(av_t *v)
-{
-    int i;
-    for (i = 0; i < v->n; i++) free(v->a[i]);
-    free(v->a);
-    memset(v, 0, sizeof(*v));
-}
-
-/* run the N stages ARGV[0] | ... after checking that building them did not run out of memory */
-static int run(const char *bindir, av_t *const *av, int n, const char *in, const char *out)
-{
-    char **p[4];
-    int i;
-    for (i = 0; i < n; i++) {
-        if (av[i]->err || !av[i]->a) { tsc_error("out of memory"); return -1; }
-        p[i] = av[i]->a;
-    }
-    return tsc_run_pipeline(bindir, p, n, in, out, NULL);
-}
-
-/* OUTDIR/EXP_TAG-SUFFIX (caller frees); NULL on OOM (logged) */
-static char *path_of(const assign_opt_t *o, const char *suffix)
-{
-    kstring_t ks = { 0, 0, NULL };
-    if (ksprintf(&ks, "%s/%s-%s", o->outdir, o->exp_tag, suffix) < 0) {
-        free(ks.s);
-        tsc_error("out of memory");
-        return NULL;
-    }
-    return ks.s;
-}
-
-static int mkdir_p(const char *dir)
-{
-    char *p, *d = strdup(dir);
-    if (!d) return -1;
-    for (p = d + 1; *p; p++)
-        if (*p == '/') {
-            *p = 0;
-            if (mkdir(d, 0777) < 0 && errno != EEXIST) { free(d); return -1; }
-            *p = '/';
-        }
-    if (mkdir(d, 0777) < 0 && errno != EEXIST) { free(d); return -1; }
-    free(d);
-    return 0;
 }
 
 static int64_t info_int(const tsc_hdr_t *h, const char *key)
@@ -212,8 +118,8 @@ static void alignment_summary(const tsc_hdr_t *h)
 {
     int64_t pm = info_int(h, "pair_mapped"), px = info_int(h, "pair_mixed"), sm = info_int(h, "single_mapped");
     int64_t ou = info_int(h, "overlap_unique"), oa = info_int(h, "overlap_ambig");
-    if (g_level < 3) return;
-    lg(3, "Alignment Summary:");
+    if (tsc_drv_level() < 3) return;
+    tsc_drv_log(3, "Alignment Summary:");
     fprintf(stderr,
             "    %lld total fragments.\n"
             "        %lld mapped as pairs.\n"
@@ -237,117 +143,117 @@ static void alignment_summary(const tsc_hdr_t *h)
 static int run_model(const assign_opt_t *o, const char *bindir, const char *checkpoint, const char *bam,
                      const char *bed, const char *gtf)
 {
-    char *fit = path_of(o, "fit.tsc.tmp"), *prefix = path_of(o, ""), *updated = NULL, *html = NULL;
-    av_t em = { 0 }, blocks = { 0 }, rep = { 0 }, tag = { 0 };
-    av_t *p2[2];
+    char *fit = tsc_out_path(o->outdir, o->exp_tag, "fit.tsc.tmp"), *prefix = tsc_out_path(o->outdir, o->exp_tag, ""), *updated = NULL, *html = NULL;
+    tsc_argv_t em = { 0 }, blocks = { 0 }, rep = { 0 }, tag = { 0 };
+    tsc_argv_t *p2[2];
     char msg[64];
     double t0 = tsc_realtime();
     int ret = -1;
     if (!fit || !prefix) goto done;
     prefix[strlen(prefix) - 1] = 0; /* OUTDIR/EXP_TAG */
-    lg(3, "Running Expectation-Maximization...");
-    av_add(&blocks, "tsc-blocks"); av_add(&blocks, checkpoint);
-    av_add(&em, "tsc-em");
-    av_add(&em, "--pi-prior"); av_num(&em, o->em.pi_prior);
-    av_add(&em, "--theta-prior"); av_num(&em, o->em.theta_prior);
-    av_add(&em, "--em-epsilon"); av_num(&em, o->em.epsilon);
-    av_add(&em, "--max-iter"); av_num(&em, o->em.max_iter);
-    av_add(&em, "--backend"); av_add(&em, tsc_em_backend_name(o->em.backend));
-    av_add(&em, "-t"); av_num(&em, o->em.n_threads);
-    if (o->em.use_likelihood) av_add(&em, "--use-likelihood");
-    if (g_level < 3) av_add(&em, "--quiet");
+    tsc_drv_log(3, "Running Expectation-Maximization...");
+    tsc_argv_add(&blocks, "tsc-blocks"); tsc_argv_add(&blocks, checkpoint);
+    tsc_argv_add(&em, "tsc-em");
+    tsc_argv_add(&em, "--pi-prior"); tsc_argv_num(&em, o->em.pi_prior);
+    tsc_argv_add(&em, "--theta-prior"); tsc_argv_num(&em, o->em.theta_prior);
+    tsc_argv_add(&em, "--em-epsilon"); tsc_argv_num(&em, o->em.epsilon);
+    tsc_argv_add(&em, "--max-iter"); tsc_argv_num(&em, o->em.max_iter);
+    tsc_argv_add(&em, "--backend"); tsc_argv_add(&em, tsc_em_backend_name(o->em.backend));
+    tsc_argv_add(&em, "-t"); tsc_argv_num(&em, o->em.n_threads);
+    if (o->em.use_likelihood) tsc_argv_add(&em, "--use-likelihood");
+    if (tsc_drv_level() < 3) tsc_argv_add(&em, "--quiet");
     p2[0] = &blocks, p2[1] = &em;
-    if (run(bindir, p2, 2, NULL, fit) < 0) goto done;
+    if (tsc_run_argv(bindir, p2, 2, NULL, fit) < 0) goto done;
     elapsed(msg, sizeof msg, t0);
-    lg(3, "EM completed in %s", msg);
-    lg(3, "Generating Report...");
-    av_add(&rep, "tsc-report");
-    av_add(&rep, "-o"); av_add(&rep, prefix);
-    av_add(&rep, "--reassign-mode"); av_add(&rep, tsc_ra_mode_name(o->rep.mode));
-    av_add(&rep, "--conf-prob"); av_num(&rep, o->rep.conf_prob);
+    tsc_drv_log(3, "EM completed in %s", msg);
+    tsc_drv_log(3, "Generating Report...");
+    tsc_argv_add(&rep, "tsc-report");
+    tsc_argv_add(&rep, "-o"); tsc_argv_add(&rep, prefix);
+    tsc_argv_add(&rep, "--reassign-mode"); tsc_argv_add(&rep, tsc_ra_mode_name(o->rep.mode));
+    tsc_argv_add(&rep, "--conf-prob"); tsc_argv_num(&rep, o->rep.conf_prob);
     if (o->qc) {
-        if (!(html = path_of(o, "report.html"))) goto done;
-        av_add(&rep, "--html"); av_add(&rep, html);
-        av_add(&rep, "--multiqc"); av_add(&rep, prefix);
-        av_add(&rep, "--sample"); av_add(&rep, o->exp_tag);
+        if (!(html = tsc_out_path(o->outdir, o->exp_tag, "report.html"))) goto done;
+        tsc_argv_add(&rep, "--html"); tsc_argv_add(&rep, html);
+        tsc_argv_add(&rep, "--multiqc"); tsc_argv_add(&rep, prefix);
+        tsc_argv_add(&rep, "--sample"); tsc_argv_add(&rep, o->exp_tag);
         if (o->family_attr && gtf) {
-            av_add(&rep, "--annotation"); av_add(&rep, gtf);
-            av_add(&rep, "--group-by"); av_add(&rep, o->family_attr);
+            tsc_argv_add(&rep, "--annotation"); tsc_argv_add(&rep, gtf);
+            tsc_argv_add(&rep, "--group-by"); tsc_argv_add(&rep, o->family_attr);
         }
     }
-    av_add(&rep, fit);
+    tsc_argv_add(&rep, fit);
     p2[0] = &rep;
-    if (run(bindir, p2, 1, NULL, NULL) < 0) goto done;
-    if (html) lg(3, "QC report: %s", html);
+    if (tsc_run_argv(bindir, p2, 1, NULL, NULL) < 0) goto done;
+    if (html) tsc_drv_log(3, "QC report: %s", html);
     if (bam) {
-        lg(3, "Creating updated SAM file...");
-        if (!(updated = path_of(o, "updated.bam"))) goto done;
-        av_add(&tag, "tsc-tag");
-        av_add(&tag, "-t"); av_num(&tag, o->em.n_threads);
-        av_add(&tag, "--reassign-mode"); av_add(&tag, tsc_ra_mode_name(o->rep.mode));
-        av_add(&tag, "--conf-prob"); av_num(&tag, o->rep.conf_prob);
-        av_add(&tag, "-o"); av_add(&tag, updated);
-        av_add(&tag, "-l"); av_add(&tag, bed);
-        av_add(&tag, "--overlap-threshold"); av_num(&tag, o->overlap_threshold);
-        av_add(&tag, "--stranded-mode"); av_add(&tag, tsc_strand_mode_name(o->strand_mode));
-        av_add(&tag, fit); av_add(&tag, bam);
+        tsc_drv_log(3, "Creating updated SAM file...");
+        if (!(updated = tsc_out_path(o->outdir, o->exp_tag, "updated.bam"))) goto done;
+        tsc_argv_add(&tag, "tsc-tag");
+        tsc_argv_add(&tag, "-t"); tsc_argv_num(&tag, o->em.n_threads);
+        tsc_argv_add(&tag, "--reassign-mode"); tsc_argv_add(&tag, tsc_ra_mode_name(o->rep.mode));
+        tsc_argv_add(&tag, "--conf-prob"); tsc_argv_num(&tag, o->rep.conf_prob);
+        tsc_argv_add(&tag, "-o"); tsc_argv_add(&tag, updated);
+        tsc_argv_add(&tag, "-l"); tsc_argv_add(&tag, bed);
+        tsc_argv_add(&tag, "--overlap-threshold"); tsc_argv_num(&tag, o->overlap_threshold);
+        tsc_argv_add(&tag, "--stranded-mode"); tsc_argv_add(&tag, tsc_strand_mode_name(o->strand_mode));
+        tsc_argv_add(&tag, fit); tsc_argv_add(&tag, bam);
         p2[0] = &tag;
-        if (run(bindir, p2, 1, NULL, NULL) < 0) goto done;
+        if (tsc_run_argv(bindir, p2, 1, NULL, NULL) < 0) goto done;
     }
     ret = 0;
 done:
     if (fit) unlink(fit);
     free(fit); free(prefix); free(updated); free(html);
-    av_free(&em); av_free(&blocks); av_free(&rep); av_free(&tag);
+    tsc_argv_free(&em); tsc_argv_free(&blocks); tsc_argv_free(&rep); tsc_argv_free(&tag);
     return ret;
 }
 
 static int assign(const assign_opt_t *o, const char *bindir, const char *bam, const char *gtf)
 {
-    char *bed = path_of(o, "loci.bed.tmp"), *ckpt = path_of(o, "checkpoint.tsc"), *ckpt_tmp = path_of(o, "checkpoint.tsc.tmp");
-    av_t reg = { 0 }, fetch = { 0 }, mtx = { 0 };
-    av_t *p2[2];
+    char *bed = tsc_out_path(o->outdir, o->exp_tag, "loci.bed.tmp"), *ckpt = tsc_out_path(o->outdir, o->exp_tag, "checkpoint.tsc"), *ckpt_tmp = tsc_out_path(o->outdir, o->exp_tag, "checkpoint.tsc.tmp");
+    tsc_argv_t reg = { 0 }, fetch = { 0 }, mtx = { 0 };
+    tsc_argv_t *p2[2];
     char msg[64];
     double t0 = tsc_realtime(), t1;
     tsc_rstream_t *r = NULL;
     int ret = -1;
     if (!bed || !ckpt || !ckpt_tmp) goto done;
-    lg(3, "Loading annotation...");
-    av_add(&reg, "tsc-regions"); av_add(&reg, "--attribute"); av_add(&reg, o->attribute); av_add(&reg, gtf);
+    tsc_drv_log(3, "Loading annotation...");
+    tsc_argv_add(&reg, "tsc-regions"); tsc_argv_add(&reg, "--attribute"); tsc_argv_add(&reg, o->attribute); tsc_argv_add(&reg, gtf);
     p2[0] = &reg;
-    if (run(bindir, p2, 1, NULL, bed) < 0) goto done;
+    if (tsc_run_argv(bindir, p2, 1, NULL, bed) < 0) goto done;
     elapsed(msg, sizeof msg, t0);
-    lg(3, "Loaded annotation in %s", msg);
-    lg(3, "Loading alignments...");
+    tsc_drv_log(3, "Loaded annotation in %s", msg);
+    tsc_drv_log(3, "Loading alignments...");
     t1 = tsc_realtime();
-    av_add(&fetch, "tsc-fetch");
-    av_add(&fetch, "-t"); av_num(&fetch, o->em.n_threads);
-    av_add(&fetch, "--overlap-threshold"); av_num(&fetch, o->overlap_threshold);
-    av_add(&fetch, "--stranded-mode"); av_add(&fetch, tsc_strand_mode_name(o->strand_mode));
-    av_add(&fetch, "--names");
-    if (g_level >= 3) av_add(&fetch, "--progress");
-    av_add(&fetch, bed); av_add(&fetch, bam);
-    av_add(&mtx, "tsc-matrix"); av_add(&mtx, "--no-feature-key"); av_add(&mtx, o->no_feature_key);
+    tsc_argv_add(&fetch, "tsc-fetch");
+    tsc_argv_add(&fetch, "-t"); tsc_argv_num(&fetch, o->em.n_threads);
+    tsc_argv_add(&fetch, "--overlap-threshold"); tsc_argv_num(&fetch, o->overlap_threshold);
+    tsc_argv_add(&fetch, "--stranded-mode"); tsc_argv_add(&fetch, tsc_strand_mode_name(o->strand_mode));
+    tsc_argv_add(&fetch, "--names");
+    if (tsc_drv_level() >= 3) tsc_argv_add(&fetch, "--progress");
+    tsc_argv_add(&fetch, bed); tsc_argv_add(&fetch, bam);
+    tsc_argv_add(&mtx, "tsc-matrix"); tsc_argv_add(&mtx, "--no-feature-key"); tsc_argv_add(&mtx, o->no_feature_key);
     p2[0] = &fetch, p2[1] = &mtx;
-    if (run(bindir, p2, 2, NULL, ckpt_tmp) < 0) goto done;
+    if (tsc_run_argv(bindir, p2, 2, NULL, ckpt_tmp) < 0) goto done;
     if (rename(ckpt_tmp, ckpt) < 0) { tsc_error("cannot rename %s: %s", ckpt_tmp, strerror(errno)); goto done; }
     elapsed(msg, sizeof msg, t1);
-    lg(3, "Loaded alignment in %s", msg);
+    tsc_drv_log(3, "Loaded alignment in %s", msg);
     if (!(r = tsc_rs_open(ckpt, TSC_KIND_MASK(TSC_KIND_MATRIX)))) goto done;
-    lg(3, "Loaded %s features.", tsc_hdr_get_info(tsc_rs_hdr(r), "annotated_features") ? tsc_hdr_get_info(tsc_rs_hdr(r), "annotated_features") : "0");
+    tsc_drv_log(3, "Loaded %s features.", tsc_hdr_get_info(tsc_rs_hdr(r), "annotated_features") ? tsc_hdr_get_info(tsc_rs_hdr(r), "annotated_features") : "0");
     alignment_summary(tsc_rs_hdr(r));
     if (info_int(tsc_rs_hdr(r), "overlap_unique") + info_int(tsc_rs_hdr(r), "overlap_ambig") == 0)
-        lg(3, "No alignments overlapping annotation (the output tables are written with no rows)");
+        tsc_drv_log(3, "No alignments overlapping annotation (the output tables are written with no rows)");
     tsc_rs_close(r);
     r = NULL;
-    if (o->skip_em) { lg(3, "Skipping EM..."); ret = 0; goto done; }
+    if (o->skip_em) { tsc_drv_log(3, "Skipping EM..."); ret = 0; goto done; }
     ret = run_model(o, bindir, ckpt, o->updated_sam ? bam : NULL, bed, gtf);
 done:
     if (bed) unlink(bed);
     if (ckpt_tmp) unlink(ckpt_tmp);
     tsc_rs_close(r);
     free(bed); free(ckpt); free(ckpt_tmp);
-    av_free(&reg); av_free(&fetch); av_free(&mtx);
+    tsc_argv_free(&reg); tsc_argv_free(&fetch); tsc_argv_free(&mtx);
     return ret;
 }
 
@@ -469,7 +375,7 @@ int main(int argc, char *argv[])
     if (o.resume && o.family_attr) return tsc_usage_error("--family_attribute needs the annotation: not available with resume");
     if (o.family_attr && !*o.family_attr) return tsc_usage_error("--family_attribute: empty name");
     if (tsc_em_opt_check(&o.em) < 0 || tsc_report_opt_check(&o.rep) < 0) return 2;
-    g_level = o.debug ? 4 : o.quiet ? 2 : 3;
+    tsc_drv_set_level(o.debug ? 4 : o.quiet ? 2 : 3);
     if (o.debug) tsc_set_verbosity(TSC_LOG_DEBUG);
     if (o.logfile) {
         int fd = open(o.logfile, O_WRONLY | O_CREAT | O_APPEND, 0644);
@@ -479,14 +385,14 @@ int main(int argc, char *argv[])
     }
     for (i = optind; i < argc; i++)
         if (access(args[i], R_OK) < 0) { tsc_error("cannot read %s: %s", args[i], strerror(errno)); return 1; }
-    if (mkdir_p(o.outdir) < 0) { tsc_error("cannot create the output directory %s: %s", o.outdir, strerror(errno)); return 1; }
+    if (tsc_mkdir_p(o.outdir) < 0) { tsc_error("cannot create the output directory %s: %s", o.outdir, strerror(errno)); return 1; }
     bindir = tsc_exe_dir();
-    lg(4, "tsc-assign %s: tools from %s", TSC_VERSION, bindir ? bindir : "PATH");
+    tsc_drv_log(4, "tsc-assign %s: tools from %s", TSC_VERSION, bindir ? bindir : "PATH");
     ret = o.resume ? run_model(&o, bindir, args[optind], NULL, NULL, NULL) : assign(&o, bindir, args[optind], args[optind + 1]);
     if (ret == 0) {
         char msg[64];
         elapsed(msg, sizeof msg, t0);
-        lg(3, "tsc-assign %s complete (%s)", o.resume ? "resume" : "assign", msg);
+        tsc_drv_log(3, "tsc-assign %s complete (%s)", o.resume ? "resume" : "assign", msg);
     }
     free(bindir);
     return ret < 0 ? 1 : 0;

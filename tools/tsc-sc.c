@@ -84,68 +84,10 @@ static void usage(FILE *fp)
 "Hyphens may replace underscores in option names. See tsc-sc(1).\n");
 }
 
-static int g_level = 3;
-static void lg(int level, const char *fmt, ...) TSC_PRINTF(2, 3);
-static void lg(int level, const char *fmt, ...)
+/* one stage, its stdout to OUT (NULL: inherited) */
+static int run1(const char *bindir, tsc_argv_t *a, const char *out)
 {
-    static const char *names[] = { "", "ERROR", "WARNING", "INFO", "DEBUG" };
-    char tb[32];
-    time_t t = time(NULL);
-    va_list ap;
-    if (level > g_level) return;
-    strftime(tb, sizeof tb, "%Y-%m-%d %H:%M:%S", localtime(&t));
-    fprintf(stderr, "%s %-8s ", tb, names[level]);
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputc('\n', stderr);
-    fflush(stderr);
-}
-
-typedef struct { int n, m; char **a; } av_t;
-static void av_add(av_t *v, const char *s)
-{
-    if (v->n + 2 > v->m) {
-        v->m = v->m ? 2 * v->m : 16;
-        v->a = realloc(v->a, (size_t)v->m * sizeof(char *));
-        if (!v->a) { perror("tsc-sc"); exit(1); }
-    }
-    if (!(v->a[v->n++] = strdup(s))) { perror("tsc-sc"); exit(1); }
-    v->a[v->n] = NULL;
-}
-static void av_free(av_t *v)
-{
-    for (int i = 0; i < v->n; i++) free(v->a[i]);
-    free(v->a);
-    memset(v, 0, sizeof(*v));
-}
-
-static char *path_of(const sc_opt_t *o, const char *suffix)
-{
-    kstring_t ks = { 0, 0, NULL };
-    ksprintf(&ks, "%s/%s-%s", o->outdir, o->exp_tag, suffix);
-    return ks.s;
-}
-
-static int mkdir_p(const char *dir)
-{
-    char *p, *d = strdup(dir);
-    if (!d) return -1;
-    for (p = d + 1; *p; p++)
-        if (*p == '/') {
-            *p = 0;
-            if (mkdir(d, 0777) < 0 && errno != EEXIST) { free(d); return -1; }
-            *p = '/';
-        }
-    if (mkdir(d, 0777) < 0 && errno != EEXIST) { free(d); return -1; }
-    free(d);
-    return 0;
-}
-
-static int run1(const char *bindir, av_t *a, const char *out)
-{
-    char **p[1] = { a->a };
-    return tsc_run_pipeline(bindir, p, 1, NULL, out, NULL);
+    return tsc_run_argv(bindir, &a, 1, NULL, out);
 }
 
 static const char *nz(const char *s) { return s ? s : ""; }
@@ -310,50 +252,50 @@ static int write_stats_head(const sc_opt_t *o, const char *path, const char *bam
 static int run_count(const sc_opt_t *o, const char *bindir, const char *stream, const char *cmdline, uint32_t seed,
                      const char *bam, const char *gtf, const char *ckpt, int umi_stats)
 {
-    char *head = path_of(o, "stats.head.tmp"), *prefix = NULL, *tenx = NULL;
-    av_t a = { 0 };
+    char *head = tsc_out_path(o->outdir, o->exp_tag, "stats.head.tmp"), *prefix = NULL, *tenx = NULL;
+    tsc_argv_t a = { 0 };
     int ret = -1;
     kstring_t ks = { 0, 0, NULL };
     if (write_stats_head(o, head, bam, gtf, ckpt, seed, 1) < 0) goto done;
-    prefix = path_of(o, "");
+    prefix = tsc_out_path(o->outdir, o->exp_tag, "");
     prefix[strlen(prefix) - 1] = 0;
-    av_add(&a, "tsc-sccount");
-    av_add(&a, "-p"); av_add(&a, prefix);
-    av_add(&a, "--reassign-mode"); av_add(&a, o->reassign_mode);
-    if (o->every_mode) av_add(&a, "--use-every-reassign-mode");
-    av_add(&a, "--conf-prob"); av_add(&a, o->conf_prob);
-    av_add(&a, "--pi-prior"); av_add(&a, o->pi_prior);
-    av_add(&a, "--theta-prior"); av_add(&a, o->theta_prior);
-    av_add(&a, "--em-epsilon"); av_add(&a, o->em_epsilon);
-    av_add(&a, "--max-iter"); av_add(&a, o->max_iter);
-    av_add(&a, "--no-feature-key"); av_add(&a, o->no_feature_key);
+    tsc_argv_add(&a, "tsc-sccount");
+    tsc_argv_add(&a, "-p"); tsc_argv_add(&a, prefix);
+    tsc_argv_add(&a, "--reassign-mode"); tsc_argv_add(&a, o->reassign_mode);
+    if (o->every_mode) tsc_argv_add(&a, "--use-every-reassign-mode");
+    tsc_argv_add(&a, "--conf-prob"); tsc_argv_add(&a, o->conf_prob);
+    tsc_argv_add(&a, "--pi-prior"); tsc_argv_add(&a, o->pi_prior);
+    tsc_argv_add(&a, "--theta-prior"); tsc_argv_add(&a, o->theta_prior);
+    tsc_argv_add(&a, "--em-epsilon"); tsc_argv_add(&a, o->em_epsilon);
+    tsc_argv_add(&a, "--max-iter"); tsc_argv_add(&a, o->max_iter);
+    tsc_argv_add(&a, "--no-feature-key"); tsc_argv_add(&a, o->no_feature_key);
     ksprintf(&ks, "%u", seed);
-    av_add(&a, "--seed"); av_add(&a, ks.s);
-    if (o->use_likelihood) av_add(&a, "--use-likelihood");
-    if (o->umi_counts) av_add(&a, "--umi-counts");
-    if (o->skip_em) av_add(&a, "--skip-em");
-    if (o->resume) av_add(&a, "--no-align-stats");
-    if (!umi_stats) av_add(&a, "--no-umi-stats");
-    av_add(&a, "--stats-head"); av_add(&a, head);
-    if (g_level >= 4) av_add(&a, "-v");
+    tsc_argv_add(&a, "--seed"); tsc_argv_add(&a, ks.s);
+    if (o->use_likelihood) tsc_argv_add(&a, "--use-likelihood");
+    if (o->umi_counts) tsc_argv_add(&a, "--umi-counts");
+    if (o->skip_em) tsc_argv_add(&a, "--skip-em");
+    if (o->resume) tsc_argv_add(&a, "--no-align-stats");
+    if (!umi_stats) tsc_argv_add(&a, "--no-umi-stats");
+    tsc_argv_add(&a, "--stats-head"); tsc_argv_add(&a, head);
+    if (tsc_drv_level() >= 4) tsc_argv_add(&a, "-v");
     if (!o->no_10x && !o->skip_em) {
-        tenx = o->tenx ? strdup(o->tenx) : path_of(o, "10x");
-        av_add(&a, "--10x"); av_add(&a, tenx);
+        tenx = o->tenx ? strdup(o->tenx) : tsc_out_path(o->outdir, o->exp_tag, "10x");
+        tsc_argv_add(&a, "--10x"); tsc_argv_add(&a, tenx);
     }
-#define COMMENT(k, v) do { ks.l = 0; ksprintf(&ks, "%s: %s", k, v ? v : "None"); av_add(&a, "--comment"); av_add(&a, ks.s); } while (0)
+#define COMMENT(k, v) do { ks.l = 0; ksprintf(&ks, "%s: %s", k, v ? v : "None"); tsc_argv_add(&a, "--comment"); tsc_argv_add(&a, ks.s); } while (0)
     if (!o->resume) { COMMENT("samfile", bam); COMMENT("gtffile", gtf); COMMENT("filtered_bc", o->whitelist); }
     else COMMENT("checkpoint", ckpt);
     if (o->ignore_umi) COMMENT("ignore_umi", "Yes");
     COMMENT("command", cmdline);
 #undef COMMENT
-    av_add(&a, stream);
-    if (!o->skip_em) lg(3, "Fitting model (pseudobulk) and reassigning reads...");
+    tsc_argv_add(&a, stream);
+    if (!o->skip_em) tsc_drv_log(3, "Fitting model (pseudobulk) and reassigning reads...");
     if (run1(bindir, &a, NULL) < 0) goto done;
     ret = 0;
 done:
     unlink(head);
     free(head); free(prefix); free(tenx); free(ks.s);
-    av_free(&a);
+    tsc_argv_free(&a);
     return ret;
 }
 
@@ -366,12 +308,12 @@ static int64_t info_int(const tsc_hdr_t *h, const char *key)
 
 static void alignment_summary(const tsc_hdr_t *h)
 {
-    if (g_level < 3) return;
+    if (tsc_drv_level() < 3) return;
     int64_t tot = info_int(h, "sc_total_fragments"), un = info_int(h, "sc_unmapped");
     int64_t lu = info_int(h, "sc_loc_unique"), la = info_int(h, "sc_loc_ambig");
     int64_t nu = info_int(h, "sc_noloc_unique"), na = info_int(h, "sc_noloc_ambig");
     int64_t e1 = info_int(h, "sc_missing_cb"), e2 = info_int(h, "sc_cb_not_listed"), e3 = info_int(h, "sc_missing_umi");
-    lg(3, "Alignment Summary:");
+    tsc_drv_log(3, "Alignment Summary:");
     fprintf(stderr,
             "    %" PRId64 " total fragments.\n        %" PRId64 " were paired-end.\n        %" PRId64 " were single-end.\n"
             "        %" PRId64 " failed to map.\n--\n    %" PRId64 " mapped; of these\n        %" PRId64 " had one unique alignment.\n"
@@ -389,47 +331,47 @@ static void alignment_summary(const tsc_hdr_t *h)
 
 static int dedup(const sc_opt_t *o, const char *bindir, const char *in, const char *out)
 {
-    char *trk = path_of(o, "umi_tracking.txt");
-    av_t a = { 0 };
+    char *trk = tsc_out_path(o->outdir, o->exp_tag, "umi_tracking.txt");
+    tsc_argv_t a = { 0 };
     int ret;
-    lg(3, "UMI deduplication...");
-    av_add(&a, "tsc-dedup"); av_add(&a, "-u"); av_add(&a, trk); av_add(&a, "-o"); av_add(&a, out); av_add(&a, in);
+    tsc_drv_log(3, "UMI deduplication...");
+    tsc_argv_add(&a, "tsc-dedup"); tsc_argv_add(&a, "-u"); tsc_argv_add(&a, trk); tsc_argv_add(&a, "-o"); tsc_argv_add(&a, out); tsc_argv_add(&a, in);
     ret = run1(bindir, &a, NULL);
-    av_free(&a);
+    tsc_argv_free(&a);
     free(trk);
     return ret;
 }
 
 static int assign(const sc_opt_t *o, const char *bindir, const char *bam, const char *gtf, const char *cmdline, uint32_t seed)
 {
-    char *bed = path_of(o, "loci.bed.tmp"), *ck1 = path_of(o, "checkpoint.load_alignment.tsc"),
-         *ck2 = path_of(o, "checkpoint.dedup_umi.tsc"), *tmp = path_of(o, "checkpoint.tsc.tmp");
-    av_t reg = { 0 }, fe = { 0 };
+    char *bed = tsc_out_path(o->outdir, o->exp_tag, "loci.bed.tmp"), *ck1 = tsc_out_path(o->outdir, o->exp_tag, "checkpoint.load_alignment.tsc"),
+         *ck2 = tsc_out_path(o->outdir, o->exp_tag, "checkpoint.dedup_umi.tsc"), *tmp = tsc_out_path(o->outdir, o->exp_tag, "checkpoint.tsc.tmp");
+    tsc_argv_t reg = { 0 }, fe = { 0 };
     tsc_rstream_t *r = NULL;
     kstring_t ks = { 0, 0, NULL };
     int ret = -1;
-    lg(3, "Loading annotation...");
-    av_add(&reg, "tsc-regions"); av_add(&reg, "--attribute"); av_add(&reg, o->attribute);
-    av_add(&reg, "--feature-type"); av_add(&reg, o->feature_type); av_add(&reg, gtf);
+    tsc_drv_log(3, "Loading annotation...");
+    tsc_argv_add(&reg, "tsc-regions"); tsc_argv_add(&reg, "--attribute"); tsc_argv_add(&reg, o->attribute);
+    tsc_argv_add(&reg, "--feature-type"); tsc_argv_add(&reg, o->feature_type); tsc_argv_add(&reg, gtf);
     if (run1(bindir, &reg, bed) < 0) goto done;
-    if (annot_info(bed, o->stranded_mode != NULL, &g_ai) < 0) lg(2, "cannot summarise the annotation");
-    lg(3, "  Loaded %" PRId64 " loci", g_ai.num_loci);
-    lg(3, "Loading alignments...");
-    av_add(&fe, "tsc-fetch"); av_add(&fe, "--sc"); av_add(&fe, "--names");
-    if (g_level >= 3) av_add(&fe, "--progress");
-    av_add(&fe, "-t"); av_add(&fe, o->nproc);
-    av_add(&fe, "--barcode-tag"); av_add(&fe, o->barcode_tag);
-    av_add(&fe, "--umi-tag"); av_add(&fe, o->umi_tag);
-    if (o->whitelist) { av_add(&fe, "--whitelist"); av_add(&fe, o->whitelist); }
-    if (o->ignore_umi) av_add(&fe, "--ignore-umi");
-    av_add(&fe, "--overlap-threshold"); av_add(&fe, o->overlap_threshold);
-    if (o->stranded_mode) { av_add(&fe, "--stranded-mode"); av_add(&fe, o->stranded_mode); }
+    if (annot_info(bed, o->stranded_mode != NULL, &g_ai) < 0) tsc_drv_log(2, "cannot summarise the annotation");
+    tsc_drv_log(3, "  Loaded %" PRId64 " loci", g_ai.num_loci);
+    tsc_drv_log(3, "Loading alignments...");
+    tsc_argv_add(&fe, "tsc-fetch"); tsc_argv_add(&fe, "--sc"); tsc_argv_add(&fe, "--names");
+    if (tsc_drv_level() >= 3) tsc_argv_add(&fe, "--progress");
+    tsc_argv_add(&fe, "-t"); tsc_argv_add(&fe, o->nproc);
+    tsc_argv_add(&fe, "--barcode-tag"); tsc_argv_add(&fe, o->barcode_tag);
+    tsc_argv_add(&fe, "--umi-tag"); tsc_argv_add(&fe, o->umi_tag);
+    if (o->whitelist) { tsc_argv_add(&fe, "--whitelist"); tsc_argv_add(&fe, o->whitelist); }
+    if (o->ignore_umi) tsc_argv_add(&fe, "--ignore-umi");
+    tsc_argv_add(&fe, "--overlap-threshold"); tsc_argv_add(&fe, o->overlap_threshold);
+    if (o->stranded_mode) { tsc_argv_add(&fe, "--stranded-mode"); tsc_argv_add(&fe, o->stranded_mode); }
     ksprintf(&ks, "_sc_seed=%u", seed);
-    av_add(&fe, "--info"); av_add(&fe, ks.s);
+    tsc_argv_add(&fe, "--info"); tsc_argv_add(&fe, ks.s);
     ks.l = 0; ksprintf(&ks, "_no_feature_key=%s", o->no_feature_key);
-    av_add(&fe, "--info"); av_add(&fe, ks.s);
-    av_add(&fe, "-o"); av_add(&fe, tmp);
-    av_add(&fe, bed); av_add(&fe, bam);
+    tsc_argv_add(&fe, "--info"); tsc_argv_add(&fe, ks.s);
+    tsc_argv_add(&fe, "-o"); tsc_argv_add(&fe, tmp);
+    tsc_argv_add(&fe, bed); tsc_argv_add(&fe, bam);
     if (run1(bindir, &fe, NULL) < 0) goto done;
     if (rename(tmp, ck1) < 0) { tsc_error("cannot rename %s: %s", tmp, strerror(errno)); goto done; }
     if (!(r = tsc_rs_open(ck1, TSC_KIND_MASK(TSC_KIND_HITS)))) goto done;
@@ -443,19 +385,19 @@ static int assign(const sc_opt_t *o, const char *bindir, const char *bam, const 
     tsc_rs_close(r);
     r = NULL;
     const char *stream = ck1;
-    if (o->ignore_umi) lg(3, "Skipping UMI deduplication (option --ignore_umi)");
+    if (o->ignore_umi) tsc_drv_log(3, "Skipping UMI deduplication (option --ignore_umi)");
     else {
         if (dedup(o, bindir, ck1, tmp) < 0) goto done;
         if (rename(tmp, ck2) < 0) { tsc_error("cannot rename %s: %s", tmp, strerror(errno)); goto done; }
         stream = ck2;
     }
-    if (o->skip_em) lg(3, "Skipping EM...");
+    if (o->skip_em) tsc_drv_log(3, "Skipping EM...");
     ret = run_count(o, bindir, stream, cmdline, seed, bam, gtf, NULL, !o->ignore_umi);
 done:
     unlink(bed); unlink(tmp);
     tsc_rs_close(r);
     free(bed); free(ck1); free(ck2); free(tmp); free(ks.s);
-    av_free(&reg); av_free(&fe);
+    tsc_argv_free(&reg); tsc_argv_free(&fe);
     return ret;
 }
 
@@ -477,15 +419,15 @@ static int resume(sc_opt_t *o, const char *bindir, const char *ckpt, const char 
         if (tsc_hdr_get_info_int(h, "_sc_seed", &s) < 0) s = 0;
         seed = (uint32_t)s;
     } else seed = (uint32_t)seed_v;
-    if (!o->pooling_mode) { o->pooling_mode = "pseudobulk"; lg(3, "Using pooling_mode \"pseudobulk\" from checkpoint"); }
+    if (!o->pooling_mode) { o->pooling_mode = "pseudobulk"; tsc_drv_log(3, "Using pooling_mode \"pseudobulk\" from checkpoint"); }
     if (!o->outdir) {
         char *d = strdup(ckpt);
         o->outdir = own_outdir = strdup(dirname(d));
         free(d);
         if (!o->outdir) { tsc_error("out of memory"); goto done; }
-        lg(3, "Using outdir \"%s\".", o->outdir);
+        tsc_drv_log(3, "Using outdir \"%s\".", o->outdir);
     }
-    if (mkdir_p(o->outdir) < 0) { tsc_error("cannot create the output directory %s: %s", o->outdir, strerror(errno)); goto done; }
+    if (tsc_mkdir_p(o->outdir) < 0) { tsc_error("cannot create the output directory %s: %s", o->outdir, strerror(errno)); goto done; }
     const char *stream = ckpt;
     if (deduped && o->ignore_umi) {
         tsc_error("%s is deduplicated; with --ignore_umi resume from the checkpoint before deduplication "
@@ -493,7 +435,7 @@ static int resume(sc_opt_t *o, const char *bindir, const char *ckpt, const char 
         goto done;
     }
     if (!deduped && !o->ignore_umi) {
-        tmp = path_of(o, "checkpoint.dedup_umi.tsc");
+        tmp = tsc_out_path(o->outdir, o->exp_tag, "checkpoint.dedup_umi.tsc");
         if (dedup(o, bindir, ckpt, tmp) < 0) goto done;
         stream = tmp;
     }
@@ -643,7 +585,7 @@ int main(int argc, char *argv[])
         free(cmd);
         return tsc_usage_error(is_resume ? "resume needs one CHECKPOINT" : "assign needs ALIGNMENTS and ANNOTATION.gtf");
     }
-    g_level = o.debug ? 4 : o.quiet ? 2 : 3;
+    tsc_drv_set_level(o.debug ? 4 : o.quiet ? 2 : 3);
     if (o.debug) tsc_set_verbosity(TSC_LOG_DEBUG);
     if (o.logfile) {
         int fd = open(o.logfile, O_WRONLY | O_CREAT | O_APPEND, 0644);
@@ -654,7 +596,7 @@ int main(int argc, char *argv[])
     for (int i = optind; i < argc; i++)
         if (access(argv[i], R_OK) < 0) { tsc_error("cannot read %s: %s", argv[i], strerror(errno)); free(cmd); return 1; }
     if (o.whitelist && access(o.whitelist, R_OK) < 0) { tsc_error("cannot read %s: %s", o.whitelist, strerror(errno)); free(cmd); return 1; }
-    if (is_resume && o.updated_sam) lg(2, "--updated_sam is ignored by resume (as upstream)");
+    if (is_resume && o.updated_sam) tsc_drv_log(2, "--updated_sam is ignored by resume (as upstream)");
     /* the seed (§10.1): --seed wraps modulo 2^32, -1 is random, else from the inputs' bytes */
     uint32_t seed = 0;
     if (seed_opt && seed_v == -1) {
@@ -662,13 +604,13 @@ int main(int argc, char *argv[])
         seed_v = seed;
     } else if (seed_opt) seed = (uint32_t)seed_v;
     else if (!is_resume && tsc_sc_default_seed(argv[optind], argv[optind + 1], &seed) < 0) { free(cmd); return 1; }
-    if (!is_resume && mkdir_p(o.outdir) < 0) { tsc_error("cannot create the output directory %s: %s", o.outdir, strerror(errno)); free(cmd); return 1; }
+    if (!is_resume && tsc_mkdir_p(o.outdir) < 0) { tsc_error("cannot create the output directory %s: %s", o.outdir, strerror(errno)); free(cmd); return 1; }
     bindir = tsc_exe_dir();
     ret = is_resume ? resume(&o, bindir, argv[optind], cmd, seed_opt, seed_v)
                     : assign(&o, bindir, argv[optind], argv[optind + 1], cmd, seed);
     if (ret == 0) {
         double dt = tsc_realtime() - t0;
-        lg(3, "stellarscope %s complete in %.3f secs (tsc-sc)", is_resume ? "resume" : "assign", dt);
+        tsc_drv_log(3, "stellarscope %s complete in %.3f secs (tsc-sc)", is_resume ? "resume" : "assign", dt);
     }
     free(bindir);
     free(cmd);
