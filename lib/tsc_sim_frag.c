@@ -406,18 +406,6 @@ static int gene_aln(const tsc_sim_t *s, const tsc_sim_gene_t *g, int64_t x, cons
 /* ------------------------------------------------------------------------------------------ */
 /* fragments                                                                                   */
 
-static int pick(const double *cum, int n, tsc_rng_t *r)
-{
-    double u = tsc_rng_unif(r) * cum[n - 1];
-    int lo = 0, hi = n - 1;
-    while (lo < hi) {
-        int mid = (lo + hi) / 2;
-        if (cum[mid] > u) hi = mid;
-        else lo = mid + 1;
-    }
-    return lo;
-}
-
 static int frag_len(const tsc_sim_t *s, tsc_rng_t *r, int64_t max)
 {
     int64_t L = (int64_t)(s->o.ins_mean + s->o.ins_sd * tsc_rng_norm(r) + 0.5);
@@ -560,7 +548,7 @@ static int frag_te(const tsc_sim_t *s, tsc_sim_work_t *w, tsc_rng_t *r, kstring_
 {
     const int rl = s->o.read_len;
     int unannot = s->n_un > 0 && tsc_rng_unif(r) < s->o.frac_unannot;
-    int src = unannot ? s->un_idx[pick(s->un_cum, s->n_un, r)] : s->ann_idx[pick(s->ann_cum, s->n_ann, r)];
+    int src = unannot ? s->un_idx[tsc_sim_pick(s->un_cum, s->n_un, r)] : s->ann_idx[tsc_sim_pick(s->ann_cum, s->n_ann, r)];
     const tsc_sim_copy_t *C = &s->copy[src];
     fi->origin = unannot ? TSC_SIM_O_UNANNOT : TSC_SIM_O_LOCUS;
     fi->locus = C->locus;
@@ -642,7 +630,7 @@ static int gene_mate(const tsc_sim_t *s, tsc_sim_work_t *w, tsc_rng_t *r, const 
 static int frag_gene(const tsc_sim_t *s, tsc_sim_work_t *w, tsc_rng_t *r, kstring_t *ks, tsc_sim_frag_t *fi)
 {
     const int rl = s->o.read_len;
-    const tsc_sim_gene_t *g = &s->gene[pick(s->gene_cum, s->n_gene, r)];
+    const tsc_sim_gene_t *g = &s->gene[tsc_sim_pick(s->gene_cum, s->n_gene, r)];
     fi->origin = TSC_SIM_O_GENE;
     int L = frag_len(s, r, g->len);
     int64_t x0 = (int64_t)tsc_rng_below(r, (uint64_t)(g->len - L + 1)), xs[2] = {x0, x0 + L - rl};
@@ -657,7 +645,7 @@ static int frag_gene(const tsc_sim_t *s, tsc_sim_work_t *w, tsc_rng_t *r, kstrin
     int ok[2];
     const tsc_sim_gene_t *gb = g;
     if (shape == 2) { /* discordant: mate B lands in another gene */
-        gb = &s->gene[pick(s->gene_cum, s->n_gene, r)];
+        gb = &s->gene[tsc_sim_pick(s->gene_cum, s->n_gene, r)];
         xs[1] = (int64_t)tsc_rng_below(r, (uint64_t)(gb->len - rl + 1));
     }
     ok[0] = gene_mate(s, w, r, g, xs[0], 0, 0, 1, &w->al[0]) == 0;
@@ -685,7 +673,7 @@ static int frag_gene(const tsc_sim_t *s, tsc_sim_work_t *w, tsc_rng_t *r, kstrin
     if (shape == 3) { /* paralogs: the same pair elsewhere, with a few more mismatches */
         int extra = 1 + (int)tsc_rng_below(r, MAXPAR - 1);
         for (int e = 0; e < extra; e++) {
-            const tsc_sim_gene_t *g2 = &s->gene[pick(s->gene_cum, s->n_gene, r)];
+            const tsc_sim_gene_t *g2 = &s->gene[tsc_sim_pick(s->gene_cum, s->n_gene, r)];
             if (g2 == g || g2->len < L) continue;
             int64_t y = (int64_t)tsc_rng_below(r, (uint64_t)(g2->len - L + 1));
             int mm = tsc_rng_unif(r) < 0.3 ? 0 : 1 + (int)tsc_rng_below(r, 4);

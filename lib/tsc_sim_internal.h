@@ -202,6 +202,19 @@ struct tsc_sim_s {
     uint16_t lowq_thr[TSC_SIM_MAX_RL]; /* per cycle: chance (of 65536) of a low-quality base */
 };
 
+/* An index in [0, N) drawn with the weights whose running sums are CUM (CUM[N-1] > 0). */
+static inline int tsc_sim_pick(const double *cum, int n, tsc_rng_t *r)
+{
+    double u = tsc_rng_unif(r) * cum[n - 1];
+    int lo = 0, hi = n - 1;
+    while (lo < hi) {
+        int mid = (lo + hi) / 2;
+        if (cum[mid] > u) hi = mid;
+        else lo = mid + 1;
+    }
+    return lo;
+}
+
 /* Words of a read's bit vectors: TSC_SIM_MAX_RL bits, plus one for a shifted copy. */
 #define TSC_SIM_RLW ((TSC_SIM_MAX_RL + 63) / 64 + 1)
 

@@ -100,18 +100,6 @@ static int cmp_u64(const void *pa, const void *pb)
     return a < b ? -1 : a > b;
 }
 
-static int pick_cum(const double *cum, int n, tsc_rng_t *r)
-{
-    double u = tsc_rng_unif(r) * cum[n - 1];
-    int lo = 0, hi = n - 1;
-    while (lo < hi) {
-        int mid = (lo + hi) / 2;
-        if (cum[mid] > u) hi = mid;
-        else lo = mid + 1;
-    }
-    return lo;
-}
-
 static int make_barcodes(tsc_sim_sc_t *sc, tsc_rng_t *r)
 {
     khash_t(sc_bc) *h = kh_init(sc_bc);
@@ -209,7 +197,7 @@ tsc_sim_sc_t *tsc_sim_sc_init(const tsc_sim_t *s, const tsc_sim_sc_opt_t *so)
     for (int k = 0; k < so->n_types; k++) tc[k] = (t += 1.0 / (k + 1));
     double c = 0;
     for (int i = 0; i < so->n_cells; i++) {
-        sc->type[i] = pick_cum(tc, so->n_types, &r);
+        sc->type[i] = tsc_sim_pick(tc, so->n_types, &r);
         sc->cell_cum[i] = (c += exp(0.5 * tsc_rng_norm(&r)));
     }
     free(tc);
@@ -584,7 +572,7 @@ static int molecule(scwork_t *w, int64_t i, int m, kstring_t *ks)
     memset(M, 0, sizeof(*M));
     M->locus = -1;
     /* the barcode: an ambient one, or a cell by library size; the TE profile of its type */
-    int cell = pick_cum(sc->cell_cum, sc->o.n_cells, &r), type = sc->type[cell];
+    int cell = tsc_sim_pick(sc->cell_cum, sc->o.n_cells, &r), type = sc->type[cell];
     if (sc->o.n_ambient > 0 && tsc_rng_unif(&r) < sc->o.frac_ambient)
         M->bc = sc->o.n_cells + (int32_t)tsc_rng_below(&r, (uint64_t)sc->o.n_ambient);
     else M->bc = cell;
@@ -604,7 +592,7 @@ static int molecule(scwork_t *w, int64_t i, int m, kstring_t *ks)
     if (!unmapped && u < o->frac_unmapped + o->frac_te) {
         int unannot = s->n_un > 0 && tsc_rng_unif(&r) < o->frac_unannot;
         const profile_t *pf = &sc->prof[type];
-        src = unannot ? s->un_idx[pick_cum(s->un_cum, s->n_un, &r)] : pf->idx[pick_cum(pf->cum, pf->n, &r)];
+        src = unannot ? s->un_idx[tsc_sim_pick(s->un_cum, s->n_un, &r)] : pf->idx[tsc_sim_pick(pf->cum, pf->n, &r)];
         const tsc_sim_copy_t *C = &s->copy[src];
         int64_t d = L < C->te - C->ts ? L : C->te - C->ts;
         tu = C->te - (int)d;
@@ -612,7 +600,7 @@ static int molecule(scwork_t *w, int64_t i, int m, kstring_t *ks)
         if (C->locus >= 0) origin = s->locus_name[C->locus];
         if (te_cands(w, src, tu) < 0) return -1;
     } else if (!unmapped) {
-        g = &s->gene[pick_cum(s->gene_cum, s->n_gene, &r)];
+        g = &s->gene[tsc_sim_pick(s->gene_cum, s->n_gene, &r)];
         int64_t d = L < g->len ? L : g->len;
         gx = g->strand ? d - rl : g->len - d;
     }
@@ -667,7 +655,7 @@ static int molecule(scwork_t *w, int64_t i, int m, kstring_t *ks)
                     tsc_rng_seed(&pr, o->seed ^ SC_SEED_MOL ^ 0x9a4a1011ULL, (uint64_t)i);
                     int np = 1 + (int)tsc_rng_below(&pr, MAXALN - 1);
                     for (int e = 0; e < np; e++) {
-                        const tsc_sim_gene_t *g2 = &s->gene[pick_cum(s->gene_cum, s->n_gene, &pr)];
+                        const tsc_sim_gene_t *g2 = &s->gene[tsc_sim_pick(s->gene_cum, s->n_gene, &pr)];
                         if (g2 == g || g2->len < rl) continue;
                         int64_t y = (int64_t)tsc_rng_below(&pr, (uint64_t)(g2->len - rl + 1));
                         if (gene_aln(sc, g2, y, w->err, &al[n]) < 0) continue;
