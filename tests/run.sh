@@ -39,6 +39,8 @@ trap 'rm -rf "$tmproot"' EXIT INT TERM
 # PoCL's kernel cache: one per run (unless set), so that suites running side by side never read
 # each other's half-written entries
 [ -n "${POCL_CACHE_DIR:-}" ] || { POCL_CACHE_DIR=$tmproot/pocl; export POCL_CACHE_DIR; }
+# under ASan (make test SAN=1): what PoCL and LLVM keep when they build a kernel is not a leak of ours
+[ -n "${LSAN_OPTIONS:-}" ] || { LSAN_OPTIONS=suppressions=$top/tests/lsan.supp:print_suppressions=0; export LSAN_OPTIONS; }
 n=0
 newtmp() { n=$((n + 1)); TMPD="$tmproot/$n"; mkdir -p "$TMPD"; chmod 755 "$TMPD"; export TMPD; }
 ok() { pass=$((pass + 1)); [ -n "${VERBOSE:-}" ] && echo "ok   $1"; return 0; }
