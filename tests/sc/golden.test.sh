@@ -1,6 +1,7 @@
 #!/bin/sh
-# tsc-sc against the pseudobulk golden runs of Stellarscope ($TSC_DATA/golden-sc, from
-# ../shared/golden-sc): every run's command (cmdline.txt) is replayed with tsc-sc, and
+# tsc-sc against the pseudobulk golden runs of Stellarscope ($TSC_DATA/golden-sc: Stellarscope
+# 1.4.2's own outputs, see tests/data/README.md): every run's command (cmdline.txt) is replayed
+# with tsc-sc, and
 #  - every MTX body (after the '%' comment lines) and its first line, barcodes.tsv, features.tsv
 #    and umi_tracking.txt must be identical (stellarscope-spec §17: exactly);
 #  - stats.final.tsv: the AlignInfo, UMIInfo, ReassignInfo rows and PoolInfo's fitted_models,
