@@ -188,6 +188,14 @@ static int type_size(int type)
 
 /* ======================================================================== writer */
 
+/* The format version of a stream with header H: 2 only where the stream uses what version 2
+ * added (per-fragment HITS fields, run info _hit_fields), so that every other stream stays
+ * byte-identical to what version-1 builds wrote and read. Readers hold streams to it too. */
+static uint32_t hdr_version(const tsc_hdr_t *h)
+{
+    return h->kind == TSC_KIND_HITS && tsc_hdr_get_info(h, "_hit_fields") ? TSC_STREAM_VERSION : 1;
+}
+
 struct tsc_wstream_t {
     FILE *fp;
     char *name;
@@ -245,9 +253,7 @@ tsc_wstream_t *tsc_ws_fdopen(FILE *fp, const char *name, const tsc_hdr_t *h)
     w->fp = fp;
     w->crc = crc32(0L, Z_NULL, 0);
     ws_put(w, MAGIC, 4);
-    /* version 2 only where a stream uses what it added (per-fragment HITS fields), so every
-     * other stream stays byte-identical to what version-1 builds wrote and read */
-    ws_u32(w, h->kind == TSC_KIND_HITS && tsc_hdr_get_info(h, "_hit_fields") ? TSC_STREAM_VERSION : 1);
+    ws_u32(w, hdr_version(h));
     ws_u32(w, (uint32_t)h->kind);
     ws_u32(w, 0);
     /* header size: computed by a dry count */
@@ -485,6 +491,11 @@ static int rs_header(tsc_rstream_t *r)
     for (i = 0; i < n; i++) {
         char *k = rs_str(r, &left, "run info"), *v = k ? rs_str(r, &left, "run info") : NULL;
         int ret = v ? tsc_hdr_set_info(h, k, v) : -1;
+        if (ret == 0 && h->n_info != (int32_t)i + 1) { /* a key seen before: it would be lost */
+            tsc_log(TSC_LOG_ERROR, __func__, "%s: corrupted stream: run info key '%s' repeated in the header",
+                    r->name, k);
+            ret = -1;
+        }
         free(k); free(v);
         if (ret < 0) return -1;
     }
@@ -601,6 +612,12 @@ static tsc_rstream_t *rs_start(FILE *fp, const char *path, const char *name, uns
     if (check_kind(r, kinds) < 0) goto fail;
     if (!(r->hdr = tsc_hdr_init(r->kind))) goto fail;
     if (rs_header(r) < 0) goto fail;
+    if (r->version != hdr_version(r->hdr)) {
+        tsc_log(TSC_LOG_ERROR, __func__, "%s: corrupted stream: format version %u, but its header says %u "
+                "(version 2 is for HITS streams with per-fragment fields, run info _hit_fields)",
+                r->name, r->version, hdr_version(r->hdr));
+        goto fail;
+    }
     return r;
 fail:
     tsc_rs_close(r);

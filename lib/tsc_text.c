@@ -528,9 +528,9 @@ static int apply_edit(tsc_hdr_t *h, tsecv_t *sv, const char *cmdline)
     return tsc_hdr_add_prov(h, TSC_TEXT_PROG, TSC_VERSION, cmdline ? cmdline : TSC_TEXT_PROG " -b");
 }
 
-/* A MATRIX, BLOCKS or FIT text whose column-wise sections no longer agree in length (a line
- * deleted or added in one of them) is refused here, naming the section's line, rather than
- * written as a stream the next stage rejects. -1 (logged) or 0. */
+/* A MATRIX, BLOCKS or FIT text, edited or written by hand, whose column-wise sections do not
+ * agree in length (a line deleted or added in one of them) is refused here, naming the
+ * section's line, rather than written as a stream the next stage rejects. -1 (logged) or 0. */
 static int check_lengths(const tsc_txt_t *t, const tsecv_t *sv)
 {
     int64_t N = -1, K = -1, nnz = -1;
@@ -579,7 +579,7 @@ static int sections_parse(tsc_txt_t *t, int kind, const char *out_path, const ch
     tsc_wstream_t *w = NULL;
     tsecv_t sv = { NULL, 0, 0 };
     char *f[8];
-    int nf, ret, edited = 0;
+    int nf, ret, edited = 0, verified = 0;
     int64_t hrec_last = 0;
     size_t i;
     if (!(h = tsc_hdr_init(kind))) TBAD("out of memory");
@@ -629,6 +629,7 @@ static int sections_parse(tsc_txt_t *t, int kind, const char *out_path, const ch
                 if (strncmp(f[1], "crc32=", 6) != 0 || end != f[1] + 14 || *end || errno)
                     TBAD("%s:%" PRId64 ": expected '=END' or '=END<TAB>crc32=XXXXXXXX'", t->name, t->line);
                 edited = (uint32_t)v != crc_text;
+                verified = !edited;
             }
             if ((ret = tsc_txt_next(t)) < 0) goto fail;
             if (ret != 0) TBAD("%s:%" PRId64 ": text after =END", t->name, t->line);
@@ -652,7 +653,9 @@ static int sections_parse(tsc_txt_t *t, int kind, const char *out_path, const ch
         if (tag == TSC_TAG_RUNINFO && (type != TSC_T_STR || sec->count % 2))
             TBAD("%s:%" PRId64 ": a RUNI section holds key, value string pairs (str, an even number of lines)", t->name, sline);
     }
-    if (kind != TSC_KIND_HITS && check_lengths(t, &sv) < 0) goto fail;
+    /* text whose crc matches is a stream printed as it was: it goes back byte for byte, whatever
+     * it holds (the stage that reads it judges it); edited or hand-written text is checked */
+    if (kind != TSC_KIND_HITS && !verified && check_lengths(t, &sv) < 0) goto fail;
     if (edited && apply_edit(h, &sv, cmdline) < 0) TBAD("out of memory");
     if (!(w = tsc_ws_open(out_path, h))) goto fail;
     for (i = 0; i < sv.n; i++)
