@@ -110,8 +110,8 @@ DEFINE_PW(pw_buf, BUF_PARAMS, BUF_ARGS, BUF)
  * cells whose product is exactly 0.0 (a locus whose pi reached 0), so the sum is
  * n'_0 + PW(n'_1..) over the nonzero products. Rows without a zero (nearly all) are summed in
  * place; the others are compacted into SCR[b, e) first (the row's own range of a scratch
- * buffer). LONG_ROW: the row may have more than PW_BLOCK + 1 cells. MAY_ZERO: 0 when the host
- * knows that no product of this E-step is 0.0 (the search is then skipped). */
+ * buffer). LONG_ROW: the row may have more than PW_BLOCK + 1 cells. MAY_ZERO (a constant in
+ * each kernel): 0 when the host knows that no product of this E-step is 0.0 (no search). */
 static double row_sum(CELL_PARAMS, idx_t b, idx_t e, global double *scr, int long_row, int may_zero)
 {
     idx_t p = e, m = b;
@@ -147,34 +147,44 @@ static void estep_store(global const double *q, global const uint *col, global c
     }
 }
 
-/* One work-item per row; rows of more than PW_BLOCK + 1 cells are left to em_estep_long. */
-kernel void em_estep(const ulong n_rows, global const idx_t *indptr, global const uint *col,
-                     global const double *q, global const double *w, global const double *f_amb,
-                     global const double *f_uni, global const idx_t *cscpos, global double *zw,
-                     global double *z, const int mode, const int may_zero)
-{
-    size_t i = get_global_id(0);
-    if (i >= n_rows) return;
-    idx_t b = indptr[i], e = indptr[i + 1];
-    if (b == e || e - b - 1 > PW_BLOCK) return;
-    global const double *f = e - b > 1 ? f_amb : f_uni;
-    double s = row_sum(q, col, f, b, e, z, 0, may_zero);
-    estep_store(q, col, f, b, e, s, w[i], cscpos, zw, z, mode);
+/* The E-step kernels come in two builds: NAME, for an E-step where the host has shown that no
+ * product can be 0.0 (the search for zeros is compiled out: its mere presence slows the kernel),
+ * and NAME_zero, which searches each row (row_sum's MAY_ZERO).
+ * NAME: one work-item per row; rows of more than PW_BLOCK + 1 cells are left to NAME_long. */
+#define DEFINE_ESTEP(NAME, MAY_ZERO) \
+kernel void NAME(const ulong n_rows, global const idx_t *indptr, global const uint *col, \
+                 global const double *q, global const double *w, global const double *f_amb, \
+                 global const double *f_uni, global const idx_t *cscpos, global double *zw, \
+                 global double *z, const int mode) \
+{ \
+    size_t i = get_global_id(0); \
+    if (i >= n_rows) return; \
+    idx_t b = indptr[i], e = indptr[i + 1]; \
+    if (b == e || e - b - 1 > PW_BLOCK) return; \
+    global const double *f = e - b > 1 ? f_amb : f_uni; \
+    double s = row_sum(q, col, f, b, e, z, 0, MAY_ZERO); \
+    estep_store(q, col, f, b, e, s, w[i], cscpos, zw, z, mode); \
 }
+DEFINE_ESTEP(em_estep, 0)
+DEFINE_ESTEP(em_estep_zero, 1)
 
-/* One work-item per row of ROWS (the rows of more than PW_BLOCK + 1 cells: all ambiguous). */
-kernel void em_estep_long(const uint n_list, global const ulong *rows, global const idx_t *indptr,
-                          global const uint *col, global const double *q, global const double *w,
-                          global const double *f_amb, global const idx_t *cscpos, global double *zw,
-                          global double *z, const int mode, const int may_zero)
-{
-    size_t k = get_global_id(0);
-    if (k >= n_list) return;
-    ulong i = rows[k];
-    idx_t b = indptr[i], e = indptr[i + 1];
-    double s = row_sum(q, col, f_amb, b, e, z, 1, may_zero);
-    estep_store(q, col, f_amb, b, e, s, w[i], cscpos, zw, z, mode);
+/* NAME_long: one work-item per row of ROWS (the rows of more than PW_BLOCK + 1 cells: all
+ * ambiguous). */
+#define DEFINE_ESTEP_LONG(NAME, MAY_ZERO) \
+kernel void NAME(const uint n_list, global const ulong *rows, global const idx_t *indptr, \
+                 global const uint *col, global const double *q, global const double *w, \
+                 global const double *f_amb, global const idx_t *cscpos, global double *zw, \
+                 global double *z, const int mode) \
+{ \
+    size_t k = get_global_id(0); \
+    if (k >= n_list) return; \
+    ulong i = rows[k]; \
+    idx_t b = indptr[i], e = indptr[i + 1]; \
+    double s = row_sum(q, col, f_amb, b, e, z, 1, MAY_ZERO); \
+    estep_store(q, col, f_amb, b, e, s, w[i], cscpos, zw, z, mode); \
 }
+DEFINE_ESTEP_LONG(em_estep_long, 0)
+DEFINE_ESTEP_LONG(em_estep_long_zero, 1)
 
 /*** M-step column sums T_j = sum over ambiguous rows of z_ij * w_i, ascending rows ***/
 

@@ -87,17 +87,18 @@ static double np_combine(uint64_t n, const double *s)
 
 /*** Device state ***/
 
-#define CLEM_N_KERNELS 6
+#define CLEM_N_KERNELS 8
 
 typedef struct {
     cl_context ctx;
     cl_command_queue queue;
     cl_program prog;
     cl_device_id dev, sub_dev;  /* the device; a sub-device of a CPU device (-t), or NULL */
-    cl_kernel k_estep, k_estep_long, k_colsum, k_colsum_long, k_lnl_rows, k_leaves;
+    cl_kernel k_estep[2], k_estep_long[2]; /* [may_zero]: em_estep(_long) and its _zero build */
+    cl_kernel k_colsum, k_colsum_long, k_lnl_rows, k_leaves;
     cl_mem indptr, col, q, w, f_amb, f_uni, cscpos, zw, z, cptr, cols_short, cols_long, t, term, leaf, leafsum;
     cl_mem rows_long;
-    size_t ls_estep, ls_estep_long, ls_colsum, ls_long, ls_lnl, ls_leaves;
+    size_t ls_estep[2], ls_estep_long[2], ls_colsum, ls_long, ls_lnl, ls_leaves;
     uint32_t n_short, n_long, tile_n, n_rows_long;
     uint64_t n_rows, n_cols, nnz, n_leaves;
     double *f_amb_h, *leafsum_h; /* host scratch: K and n_leaves */
@@ -112,8 +113,9 @@ typedef struct {
     int64_t prof_n[CLEM_N_KERNELS];
 } clem_t;
 
-static const char *const CLEM_KERNELS[CLEM_N_KERNELS] = {"em_estep", "em_estep_long", "em_colsum",
-                                                         "em_colsum_long", "em_lnl_rows", "pw_leaves"};
+static const char *const CLEM_KERNELS[CLEM_N_KERNELS] = {"em_estep", "em_estep_zero", "em_estep_long",
+                                                         "em_estep_long_zero", "em_colsum", "em_colsum_long",
+                                                         "em_lnl_rows", "pw_leaves"};
 
 /* With profiling on, wait for EV and add its run time to kernel NAME's account. */
 static void clem_profile(clem_t *c, const char *name, cl_event ev)
@@ -135,7 +137,8 @@ static void clem_release(clem_t *c)
                       &c->rows_long};
     for (size_t i = 0; i < sizeof(mems) / sizeof(mems[0]); i++)
         if (*mems[i]) clReleaseMemObject(*mems[i]);
-    cl_kernel *ks[] = {&c->k_estep, &c->k_estep_long, &c->k_colsum, &c->k_colsum_long, &c->k_lnl_rows, &c->k_leaves};
+    cl_kernel *ks[] = {&c->k_estep[0], &c->k_estep[1], &c->k_estep_long[0], &c->k_estep_long[1], &c->k_colsum,
+                       &c->k_colsum_long, &c->k_lnl_rows, &c->k_leaves};
     for (size_t i = 0; i < sizeof(ks) / sizeof(ks[0]); i++)
         if (*ks[i]) clReleaseKernel(*ks[i]);
     if (c->prog) clReleaseProgram(c->prog);
@@ -237,13 +240,13 @@ static int clem_set_f(clem_t *c, const double *pi, const double *theta)
 /* E-step (MODE: 1 = z*w in CSC order, 2 = z in CSR order) with the current factors. */
 static int clem_estep(clem_t *c, int mode)
 {
-    if (tsc_cl_ok(clSetKernelArg(c->k_estep, 10, sizeof(mode), &mode), "clSetKernelArg(em_estep, mode)") < 0 ||
-        tsc_cl_ok(clSetKernelArg(c->k_estep_long, 10, sizeof(mode), &mode), "clSetKernelArg(em_estep_long, mode)") < 0 ||
-        tsc_cl_ok(clSetKernelArg(c->k_estep, 11, sizeof(int), &c->may_zero), "clSetKernelArg(em_estep, may_zero)") < 0 ||
-        tsc_cl_ok(clSetKernelArg(c->k_estep_long, 11, sizeof(int), &c->may_zero), "clSetKernelArg(em_estep_long, may_zero)") < 0)
+    int z = c->may_zero != 0;
+    const char *ns = z ? "em_estep_zero" : "em_estep", *nl = z ? "em_estep_long_zero" : "em_estep_long";
+    if (tsc_cl_ok(clSetKernelArg(c->k_estep[z], 10, sizeof(mode), &mode), "clSetKernelArg(em_estep, mode)") < 0 ||
+        tsc_cl_ok(clSetKernelArg(c->k_estep_long[z], 10, sizeof(mode), &mode), "clSetKernelArg(em_estep_long, mode)") < 0)
         return -1;
-    if (clem_run(c, c->k_estep, "em_estep", c->n_rows, c->ls_estep) < 0) return -1;
-    return clem_run(c, c->k_estep_long, "em_estep_long", c->n_rows_long, c->ls_estep_long);
+    if (clem_run(c, c->k_estep[z], ns, c->n_rows, c->ls_estep[z]) < 0) return -1;
+    return clem_run(c, c->k_estep_long[z], nl, c->n_rows_long, c->ls_estep_long[z]);
 }
 
 /* Column sums of the last E-step into T (host, K values). */
@@ -444,8 +447,10 @@ static int clem_setup(clem_t *c, const tsc_mtx_t *m, const tsc_em_opt_t *opt, ts
     double tb = tsc_realtime();
     if (!(c->prog = tsc_cl_build(c->ctx, c->dev, "em", tsc_kernel_em, opts))) return -1;
     tsc_debug("OpenCL program build: %.3f s", tsc_realtime() - tb);
-    if (!(c->k_estep = clem_kernel(c, "em_estep", &c->ls_estep)) ||
-        !(c->k_estep_long = clem_kernel(c, "em_estep_long", &c->ls_estep_long)) ||
+    if (!(c->k_estep[0] = clem_kernel(c, "em_estep", &c->ls_estep[0])) ||
+        !(c->k_estep[1] = clem_kernel(c, "em_estep_zero", &c->ls_estep[1])) ||
+        !(c->k_estep_long[0] = clem_kernel(c, "em_estep_long", &c->ls_estep_long[0])) ||
+        !(c->k_estep_long[1] = clem_kernel(c, "em_estep_long_zero", &c->ls_estep_long[1])) ||
         !(c->k_colsum = clem_kernel(c, "em_colsum", &c->ls_colsum)) ||
         !(c->k_colsum_long = clem_kernel(c, "em_colsum_long", &c->ls_long)) ||
         !(c->k_lnl_rows = clem_kernel(c, "em_lnl_rows", &c->ls_lnl)) ||
@@ -464,12 +469,14 @@ static int clem_setup(clem_t *c, const tsc_mtx_t *m, const tsc_em_opt_t *opt, ts
 
     cl_ulong n64 = c->n_rows, nl64 = c->n_leaves;
     int mode = 1;
-    if (clem_args(c->k_estep, "em_estep", ARG(n64), ARG(c->indptr), ARG(c->col), ARG(c->q), ARG(c->w), ARG(c->f_amb),
-                  ARG(c->f_uni), ARG(c->cscpos), ARG(c->zw), ARG(c->z), ARG(mode), ARG(mode), ARG_END) < 0 ||
-        clem_args(c->k_estep_long, "em_estep_long", ARG(c->n_rows_long), ARG(c->rows_long), ARG(c->indptr), ARG(c->col),
-                  ARG(c->q), ARG(c->w), ARG(c->f_amb), ARG(c->cscpos), ARG(c->zw), ARG(c->z), ARG(mode), ARG(mode),
-                  ARG_END) < 0 ||
-        clem_args(c->k_colsum, "em_colsum", ARG(c->n_short), ARG(c->cols_short), ARG(c->cptr), ARG(c->zw), ARG(c->t),
+    for (int z = 0; z < 2; z++)
+        if (clem_args(c->k_estep[z], "em_estep", ARG(n64), ARG(c->indptr), ARG(c->col), ARG(c->q), ARG(c->w),
+                      ARG(c->f_amb), ARG(c->f_uni), ARG(c->cscpos), ARG(c->zw), ARG(c->z), ARG(mode), ARG_END) < 0 ||
+            clem_args(c->k_estep_long[z], "em_estep_long", ARG(c->n_rows_long), ARG(c->rows_long), ARG(c->indptr),
+                      ARG(c->col), ARG(c->q), ARG(c->w), ARG(c->f_amb), ARG(c->cscpos), ARG(c->zw), ARG(c->z),
+                      ARG(mode), ARG_END) < 0)
+            return -1;
+    if (clem_args(c->k_colsum, "em_colsum", ARG(c->n_short), ARG(c->cols_short), ARG(c->cptr), ARG(c->zw), ARG(c->t),
                   ARG_END) < 0 ||
         clem_args(c->k_lnl_rows, "em_lnl_rows", ARG(n64), ARG(c->indptr), ARG(c->col), ARG(c->q), ARG(c->z),
                   ARG(c->f_amb), ARG(c->f_uni), ARG(c->term), ARG_END) < 0 ||
@@ -482,7 +489,7 @@ static int clem_setup(clem_t *c, const tsc_mtx_t *m, const tsc_em_opt_t *opt, ts
                   "clSetKernelArg(em_colsum_long, tile_n)") < 0)
         return -1;
     tsc_debug("OpenCL work-groups: estep %zu (%u long rows), colsum %zu (%u columns), colsum_long %zu (%u columns, tile %u), "
-              "lnl %zu, leaves %zu (%llu leaves); %s offsets", c->ls_estep, c->n_rows_long, c->ls_colsum, c->n_short, c->ls_long,
+              "lnl %zu, leaves %zu (%llu leaves); %s offsets", c->ls_estep[0], c->n_rows_long, c->ls_colsum, c->n_short, c->ls_long,
               c->n_long, c->tile_n, c->ls_lnl, c->ls_leaves, (unsigned long long)c->n_leaves, idx64 ? "64-bit" : "32-bit");
     return 0;
 }
