@@ -1,6 +1,7 @@
 /* tsc_cl.c -- small generic OpenCL helpers: error names, device choice, program build.
  * Part of tsc (Telescope in C). MIT licence. */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -307,19 +308,24 @@ static void log_build_log(cl_program prog, cl_device_id dev, const char *name, i
     free(log);
 }
 
-cl_program tsc_cl_build(cl_context ctx, cl_device_id dev, const char *name, const char *embedded,
-                        const char *options)
+cl_program tsc_cl_build_n(cl_context ctx, cl_device_id dev, int n, const char *const *names,
+                          const char *const *embedded, const char *options)
 {
-    const char *dir = getenv("TSC_KERNEL_DIR"), *extra = getenv("TSC_CL_BUILD_OPTIONS");
-    char *file_src = NULL, *opts = NULL;
+    const char *extra = getenv("TSC_CL_BUILD_OPTIONS"), *dir = getenv("TSC_KERNEL_DIR");
+    const char *src[8];
+    char *file_src[8] = { NULL }, *opts = NULL;
     cl_program prog = NULL;
     cl_int err;
-    if (dir && *dir && !(file_src = read_source(dir, name))) return NULL;
-    const char *src = file_src ? file_src : embedded;
+    const char *name = names[n - 1];
+    if (n < 1 || n > 8) { tsc_error("tsc_cl_build_n: %d sources", n); return NULL; }
+    for (int i = 0; i < n; i++) {
+        if (dir && *dir && !(file_src[i] = read_source(dir, names[i]))) goto fail;
+        src[i] = file_src[i] ? file_src[i] : embedded[i];
+    }
     size_t olen = (options ? strlen(options) : 0) + (extra ? strlen(extra) : 0) + 2;
     if (!(opts = malloc(olen))) { tsc_error("out of memory"); goto fail; }
     snprintf(opts, olen, "%s%s%s", options ? options : "", options && extra ? " " : "", extra ? extra : "");
-    prog = clCreateProgramWithSource(ctx, 1, &src, NULL, &err);
+    prog = clCreateProgramWithSource(ctx, (cl_uint)n, src, NULL, &err);
     if (tsc_cl_ok(err, "clCreateProgramWithSource") < 0) { prog = NULL; goto fail; }
     err = clBuildProgram(prog, 1, &dev, opts, NULL, NULL);
     if (err != CL_SUCCESS) {
@@ -333,8 +339,14 @@ cl_program tsc_cl_build(cl_context ctx, cl_device_id dev, const char *name, cons
     if (tsc_verbosity() >= TSC_LOG_DEBUG) log_build_log(prog, dev, name, TSC_LOG_DEBUG);
 fail:
     free(opts);
-    free(file_src);
+    for (int i = 0; i < n; i++) free(file_src[i]);
     return prog;
+}
+
+cl_program tsc_cl_build(cl_context ctx, cl_device_id dev, const char *name, const char *embedded,
+                        const char *options)
+{
+    return tsc_cl_build_n(ctx, dev, 1, &name, &embedded, options);
 }
 
 size_t tsc_cl_local_size(cl_kernel kern, cl_device_id dev, size_t want)
@@ -349,4 +361,35 @@ size_t tsc_cl_local_size(cl_kernel kern, cl_device_id dev, size_t want)
     size_t l = want < kmax ? want : kmax;
     if (l >= mult) l -= l % mult;
     return l ? l : 1;
+}
+
+cl_mem tsc_cl_buffer(cl_context ctx, cl_mem_flags flags, size_t size, const void *host, const char *what)
+{
+    cl_int err;
+    if (size == 0) size = 8, host = NULL;
+    cl_mem m = clCreateBuffer(ctx, flags | (host ? CL_MEM_COPY_HOST_PTR : 0), size, (void *)host, &err);
+    if (err != CL_SUCCESS) {
+        tsc_error("OpenCL clCreateBuffer(%s, %zu bytes) failed: %s (%d)", what, size, tsc_cl_strerror(err), (int)err);
+        return NULL;
+    }
+    return m;
+}
+
+int tsc_cl_args(cl_kernel k, const char *name, ...)
+{
+    va_list ap;
+    va_start(ap, name);
+    for (cl_uint i = 0;; i++) {
+        size_t sz = va_arg(ap, size_t);
+        if (sz == 0) break;
+        const void *p = va_arg(ap, const void *);
+        cl_int err = clSetKernelArg(k, i, sz, p);
+        if (err != CL_SUCCESS) {
+            tsc_error("OpenCL clSetKernelArg(%s, %u) failed: %s (%d)", name, i, tsc_cl_strerror(err), (int)err);
+            va_end(ap);
+            return -1;
+        }
+    }
+    va_end(ap);
+    return 0;
 }

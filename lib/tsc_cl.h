@@ -50,9 +50,24 @@ int tsc_cl_is_gpu(cl_device_id dev);
 cl_program tsc_cl_build(cl_context ctx, cl_device_id dev, const char *name, const char *embedded,
                         const char *options);
 
+/** The same from N sources built as one program, in order (e.g. kernels/pairwise.cl, then the
+ * program's own file): NAMES[i] and EMBEDDED[i] as NAME and EMBEDDED above; N <= 8. */
+cl_program tsc_cl_build_n(cl_context ctx, cl_device_id dev, int n, const char *const *names,
+                          const char *const *embedded, const char *options);
+
 /** Work-group size for KERN on DEV: at most WANT and the kernel's limit, a multiple of the
  * kernel's preferred multiple when possible; at least 1. 0 on error (logged). */
 size_t tsc_cl_local_size(cl_kernel kern, cl_device_id dev, size_t want);
+
+/** A buffer of SIZE bytes (at least 8) on CTX, a copy of HOST when not NULL; NULL on error (logged,
+ * naming WHAT). */
+cl_mem tsc_cl_buffer(cl_context ctx, cl_mem_flags flags, size_t size, const void *host, const char *what);
+
+/** Set the arguments of kernel K (NAME for messages) from pairs (size_t size, const void *value)
+ * ending with TSC_CL_ARG_END. 0 or -1 (logged). */
+int tsc_cl_args(cl_kernel k, const char *name, ...);
+#define TSC_CL_ARG(x) sizeof(x), (const void *)&(x)
+#define TSC_CL_ARG_END ((size_t)0)
 
 /** N rounded up to a multiple of L (L > 0). */
 static inline size_t tsc_cl_round_up(size_t n, size_t l) { return (n + l - 1) / l * l; }

@@ -16,7 +16,6 @@
  * IEEE operation in the same order as on the CPU (FP_CONTRACT OFF, no atomics), so results are
  * bit-identical except where the device's log1p differs from libm's (lnl terms only). */
 #include <math.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -152,19 +151,6 @@ static void clem_release(clem_t *c)
     memset(c, 0, sizeof(*c));
 }
 
-/* A device buffer of SIZE bytes (at least 8), initialised from HOST when not NULL. */
-static cl_mem clem_buf(clem_t *c, cl_mem_flags flags, size_t size, const void *host, const char *what)
-{
-    cl_int err;
-    if (size == 0) size = 8, host = NULL;
-    cl_mem m = clCreateBuffer(c->ctx, flags | (host ? CL_MEM_COPY_HOST_PTR : 0), size, (void *)host, &err);
-    if (err != CL_SUCCESS) {
-        tsc_error("OpenCL clCreateBuffer(%s, %zu bytes) failed: %s (%d)", what, size, tsc_cl_strerror(err), (int)err);
-        return NULL;
-    }
-    return m;
-}
-
 static cl_kernel clem_kernel(clem_t *c, const char *name, size_t *ls)
 {
     cl_int err;
@@ -180,27 +166,8 @@ static cl_kernel clem_kernel(clem_t *c, const char *name, size_t *ls)
     return k;
 }
 
-/* Set kernel arguments: pairs of (size, pointer), ending with size 0. */
-static int clem_args(cl_kernel k, const char *name, ...)
-{
-    va_list ap;
-    va_start(ap, name);
-    for (cl_uint i = 0;; i++) {
-        size_t sz = va_arg(ap, size_t);
-        if (sz == 0) break;
-        const void *p = va_arg(ap, const void *);
-        cl_int err = clSetKernelArg(k, i, sz, p);
-        if (err != CL_SUCCESS) {
-            tsc_error("OpenCL clSetKernelArg(%s, %u) failed: %s (%d)", name, i, tsc_cl_strerror(err), (int)err);
-            va_end(ap);
-            return -1;
-        }
-    }
-    va_end(ap);
-    return 0;
-}
-#define ARG(x) sizeof(x), (const void *)&(x)
-#define ARG_END ((size_t)0)
+#define ARG TSC_CL_ARG
+#define ARG_END TSC_CL_ARG_END
 
 static int clem_run(clem_t *c, cl_kernel k, const char *name, size_t n, size_t ls)
 {
@@ -315,12 +282,12 @@ static int clem_upload(clem_t *c, const tsc_mtx_t *m, tsc_em_model_t *md, int id
     /* CSR row pointers */
     if (!(ip = malloc((n + 1) * isz))) goto oom;
     for (uint64_t i = 0; i <= n; i++) idx_set(ip, idx64, i, (uint64_t)m->indptr[i]);
-    if (!(c->indptr = clem_buf(c, RO, (n + 1) * isz, ip, "indptr"))) goto out;
+    if (!(c->indptr = tsc_cl_buffer(c->ctx, RO, (n + 1) * isz, ip, "indptr"))) goto out;
     free(ip), ip = NULL;
-    if (!(c->col = clem_buf(c, RO, nnz * 4, m->indices, "col"))) goto out;
-    if (!(c->q = clem_buf(c, RO, nnz * 8, md->q, "Q"))) goto out;
+    if (!(c->col = tsc_cl_buffer(c->ctx, RO, nnz * 4, m->indices, "col"))) goto out;
+    if (!(c->q = tsc_cl_buffer(c->ctx, RO, nnz * 8, md->q, "Q"))) goto out;
     free(md->q), md->q = NULL;
-    if (!(c->w = clem_buf(c, RO, n * 8, md->w, "w"))) goto out;
+    if (!(c->w = tsc_cl_buffer(c->ctx, RO, n * 8, md->w, "w"))) goto out;
 
     /* Rows past one pairwise block, for em_estep_long */
     c->n_rows_long = 0;
@@ -329,7 +296,7 @@ static int clem_upload(clem_t *c, const tsc_mtx_t *m, tsc_em_model_t *md, int id
     if (!(rl = malloc((c->n_rows_long ? c->n_rows_long : 1) * sizeof(uint64_t)))) goto oom;
     for (uint64_t i = 0, x = 0; i < n; i++)
         if (m->indptr[i + 1] - m->indptr[i] - 1 > CLEM_PW_BLOCK) rl[x++] = i;
-    if (!(c->rows_long = clem_buf(c, RO, (size_t)c->n_rows_long * 8, rl, "long rows"))) goto out;
+    if (!(c->rows_long = tsc_cl_buffer(c->ctx, RO, (size_t)c->n_rows_long * 8, rl, "long rows"))) goto out;
 
     /* CSC index of the ambiguous rows: counting sort by column, rows ascending */
     if (!(fill = calloc(k + 1, sizeof(uint64_t))) || !(cp = malloc((k + 1) * isz)) || !(pos = calloc(nnz ? nnz : 1, isz)))
@@ -344,8 +311,8 @@ static int clem_upload(clem_t *c, const tsc_mtx_t *m, tsc_em_model_t *md, int id
         if (m->indptr[i + 1] - m->indptr[i] > 1)
             for (int64_t p = m->indptr[i]; p < m->indptr[i + 1]; p++) idx_set(pos, idx64, (uint64_t)p, fill[m->indices[p]]++);
     free(fill), fill = NULL;
-    if (!(c->cptr = clem_buf(c, RO, (k + 1) * isz, cp, "cptr"))) goto out;
-    if (!(c->cscpos = clem_buf(c, RO, nnz * isz, pos, "cscpos"))) goto out;
+    if (!(c->cptr = tsc_cl_buffer(c->ctx, RO, (k + 1) * isz, cp, "cptr"))) goto out;
+    if (!(c->cscpos = tsc_cl_buffer(c->ctx, RO, nnz * isz, pos, "cscpos"))) goto out;
     free(pos), pos = NULL;
 
     /* Columns for em_colsum (longest first) and em_colsum_long */
@@ -368,8 +335,8 @@ static int clem_upload(clem_t *c, const tsc_mtx_t *m, tsc_em_model_t *md, int id
         if (cl[j].len >= longcol) clong[c->n_long++] = cl[j].j;
         else cs[c->n_short++] = cl[j].j;
     }
-    if (!(c->cols_short = clem_buf(c, RO, (size_t)c->n_short * 4, cs, "cols")) ||
-        !(c->cols_long = clem_buf(c, RO, (size_t)c->n_long * 4, clong, "long cols")))
+    if (!(c->cols_short = tsc_cl_buffer(c->ctx, RO, (size_t)c->n_short * 4, cs, "cols")) ||
+        !(c->cols_long = tsc_cl_buffer(c->ctx, RO, (size_t)c->n_long * 4, clong, "long cols")))
         goto out;
 
     /* Pairwise leaves of the N row terms */
@@ -377,14 +344,14 @@ static int clem_upload(clem_t *c, const tsc_mtx_t *m, tsc_em_model_t *md, int id
     c->n_leaves = 0;
     np_leaves(n, leaf, &c->n_leaves);
     leaf[c->n_leaves] = n;
-    if (!(c->leaf = clem_buf(c, RO, (c->n_leaves + 1) * 8, leaf, "leaves"))) goto out;
+    if (!(c->leaf = tsc_cl_buffer(c->ctx, RO, (c->n_leaves + 1) * 8, leaf, "leaves"))) goto out;
     if (!(c->leafsum_h = malloc(c->n_leaves * sizeof(double))) || !(c->f_amb_h = malloc(k * sizeof(double)))) goto oom;
 
     /* Work buffers */
-    if (!(c->f_amb = clem_buf(c, RO, k * 8, NULL, "pi*theta")) || !(c->f_uni = clem_buf(c, RO, k * 8, NULL, "pi")) ||
-        !(c->zw = clem_buf(c, RW, n_amb * 8, NULL, "z*w")) || !(c->z = clem_buf(c, RW, nnz * 8, NULL, "z")) ||
-        !(c->t = clem_buf(c, RW, k * 8, NULL, "T")) || !(c->term = clem_buf(c, RW, n * 8, NULL, "lnl terms")) ||
-        !(c->leafsum = clem_buf(c, RW, c->n_leaves * 8, NULL, "lnl leaves")))
+    if (!(c->f_amb = tsc_cl_buffer(c->ctx, RO, k * 8, NULL, "pi*theta")) || !(c->f_uni = tsc_cl_buffer(c->ctx, RO, k * 8, NULL, "pi")) ||
+        !(c->zw = tsc_cl_buffer(c->ctx, RW, n_amb * 8, NULL, "z*w")) || !(c->z = tsc_cl_buffer(c->ctx, RW, nnz * 8, NULL, "z")) ||
+        !(c->t = tsc_cl_buffer(c->ctx, RW, k * 8, NULL, "T")) || !(c->term = tsc_cl_buffer(c->ctx, RW, n * 8, NULL, "lnl terms")) ||
+        !(c->leafsum = tsc_cl_buffer(c->ctx, RW, c->n_leaves * 8, NULL, "lnl leaves")))
         goto out;
     ret = 0;
     goto out;
@@ -445,7 +412,8 @@ static int clem_setup(clem_t *c, const tsc_mtx_t *m, const tsc_em_opt_t *opt, ts
     if (tsc_cl_ok(err, "clCreateCommandQueue") < 0) { c->queue = NULL; return -1; }
     snprintf(opts, sizeof(opts), "-D TSC_IDX_T=%s", idx64 ? "ulong" : "uint");
     double tb = tsc_realtime();
-    if (!(c->prog = tsc_cl_build(c->ctx, c->dev, "em", tsc_kernel_em, opts))) return -1;
+    static const char *const names[2] = { "pairwise", "em" }, *const srcs[2] = { tsc_kernel_pairwise, tsc_kernel_em };
+    if (!(c->prog = tsc_cl_build_n(c->ctx, c->dev, 2, names, srcs, opts))) return -1;
     tsc_debug("OpenCL program build: %.3f s", tsc_realtime() - tb);
     if (!(c->k_estep[0] = clem_kernel(c, "em_estep", &c->ls_estep[0])) ||
         !(c->k_estep[1] = clem_kernel(c, "em_estep_zero", &c->ls_estep[1])) ||
@@ -470,19 +438,19 @@ static int clem_setup(clem_t *c, const tsc_mtx_t *m, const tsc_em_opt_t *opt, ts
     cl_ulong n64 = c->n_rows, nl64 = c->n_leaves;
     int mode = 1;
     for (int z = 0; z < 2; z++)
-        if (clem_args(c->k_estep[z], "em_estep", ARG(n64), ARG(c->indptr), ARG(c->col), ARG(c->q), ARG(c->w),
+        if (tsc_cl_args(c->k_estep[z], "em_estep", ARG(n64), ARG(c->indptr), ARG(c->col), ARG(c->q), ARG(c->w),
                       ARG(c->f_amb), ARG(c->f_uni), ARG(c->cscpos), ARG(c->zw), ARG(c->z), ARG(mode), ARG_END) < 0 ||
-            clem_args(c->k_estep_long[z], "em_estep_long", ARG(c->n_rows_long), ARG(c->rows_long), ARG(c->indptr),
+            tsc_cl_args(c->k_estep_long[z], "em_estep_long", ARG(c->n_rows_long), ARG(c->rows_long), ARG(c->indptr),
                       ARG(c->col), ARG(c->q), ARG(c->w), ARG(c->f_amb), ARG(c->cscpos), ARG(c->zw), ARG(c->z),
                       ARG(mode), ARG_END) < 0)
             return -1;
-    if (clem_args(c->k_colsum, "em_colsum", ARG(c->n_short), ARG(c->cols_short), ARG(c->cptr), ARG(c->zw), ARG(c->t),
+    if (tsc_cl_args(c->k_colsum, "em_colsum", ARG(c->n_short), ARG(c->cols_short), ARG(c->cptr), ARG(c->zw), ARG(c->t),
                   ARG_END) < 0 ||
-        clem_args(c->k_lnl_rows, "em_lnl_rows", ARG(n64), ARG(c->indptr), ARG(c->col), ARG(c->q), ARG(c->z),
+        tsc_cl_args(c->k_lnl_rows, "em_lnl_rows", ARG(n64), ARG(c->indptr), ARG(c->col), ARG(c->q), ARG(c->z),
                   ARG(c->f_amb), ARG(c->f_uni), ARG(c->term), ARG_END) < 0 ||
-        clem_args(c->k_leaves, "pw_leaves", ARG(nl64), ARG(c->leaf), ARG(c->term), ARG(c->leafsum), ARG_END) < 0)
+        tsc_cl_args(c->k_leaves, "pw_leaves", ARG(nl64), ARG(c->leaf), ARG(c->term), ARG(c->leafsum), ARG_END) < 0)
         return -1;
-    if (clem_args(c->k_colsum_long, "em_colsum_long", ARG(c->cols_long), ARG(c->cptr), ARG(c->zw), ARG(c->t), ARG_END) < 0 ||
+    if (tsc_cl_args(c->k_colsum_long, "em_colsum_long", ARG(c->cols_long), ARG(c->cptr), ARG(c->zw), ARG(c->t), ARG_END) < 0 ||
         tsc_cl_ok(clSetKernelArg(c->k_colsum_long, 4, (size_t)c->tile_n * sizeof(double), NULL),
                   "clSetKernelArg(em_colsum_long, tile)") < 0 ||
         tsc_cl_ok(clSetKernelArg(c->k_colsum_long, 5, sizeof(c->tile_n), &c->tile_n),

@@ -50,3 +50,33 @@ double tsc_np_sum_par(const double *a, int64_t n, int n_threads)
     free(part);
     return res;
 }
+
+/* PW of the N values from position OFF on, zero except VAL[k] at POS[k] (ascending, all in
+ * [OFF, OFF + N)): the tree of tsc_pw_sum(), with sub-trees without a value skipped (each
+ * would add an exact +0.0) and leaves summed densely. */
+static double pw_sparse(const int64_t *pos, const double *val, int64_t m, int64_t off, int64_t n)
+{
+    if (m == 0) return 0.0;
+    if (n <= PW_BLOCKSIZE) {
+        double a[PW_BLOCKSIZE];
+        for (int64_t i = 0; i < n; ++i) a[i] = 0.0;
+        for (int64_t k = 0; k < m; ++k) a[pos[k] - off] = val[k];
+        return tsc_pw_sum(a, n);
+    }
+    int64_t n2 = n / 2, k = 0;
+    n2 -= n2 % 8;
+    while (k < m && pos[k] < off + n2) ++k;
+    return pw_sparse(pos, val, k, off, n2) + pw_sparse(pos + k, val + k, m - k, off + n2, n - n2);
+}
+
+double tsc_np_sum_sparse(const int64_t *pos, const double *val, int64_t m, int64_t n)
+{
+    double res = 0.0;
+    for (int64_t k = 0; k < m;) {
+        int64_t b = pos[k] - pos[k] % TSC_NP_BUFSIZE, bn = n - b < TSC_NP_BUFSIZE ? n - b : TSC_NP_BUFSIZE, e = k;
+        while (e < m && pos[e] < b + bn) ++e;
+        res += pw_sparse(pos + k, val + k, e - k, b, bn);
+        k = e;
+    }
+    return res;
+}

@@ -29,6 +29,12 @@ double tsc_np_sum(const double *a, int64_t n);
  * order: bit-identical to tsc_np_sum(). */
 double tsc_np_sum_par(const double *a, int64_t n, int n_threads);
 
+/** tsc_np_sum() of the N-vector that is zero except VAL[k] at position POS[k] (K < M, positions
+ * ascending and < N), in O(M log N): a sub-tree without a value sums to +0.0 without being
+ * visited, blocks of 8,192 without a value are not added (the total is never -0.0, so adding
+ * +0.0 would change nothing). Bit-identical to tsc_np_sum() of the dense vector. */
+double tsc_np_sum_sparse(const int64_t *pos, const double *val, int64_t m, int64_t n);
+
 /** Row sum as numpy/scipy reduce a row: A[0] + PW(A[1..N)); 0.0 for N <= 0. */
 static inline double tsc_pw_rowsum(const double *a, int64_t n)
 {

@@ -10,11 +10,13 @@ fail=0
 command -v clang >/dev/null 2>&1 || { echo "kernels.test.sh: clang not found (make deps installs it)"; exit 1; }
 CL="clang -x cl -cl-std=CL1.2 -Xclang -finclude-default-header -Wall -Wextra -Werror"
 
-# kernel name, the -D sets to try (';'-separated), the text of its #error without them
+# kernel name, the -D sets to try (';'-separated), the text of its #error without them; each
+# program is built as the host builds it: kernels/pairwise.cl, then the program's file
 check() {
     k=$1 defs=$2 err=$3
-    src="$top/kernels/$k.cl"
-    [ -f "$src" ] || { echo "FAIL $k: $src missing"; fail=1; return; }
+    [ -f "$top/kernels/$k.cl" ] || { echo "FAIL $k: $top/kernels/$k.cl missing"; fail=1; return; }
+    src="$TMPD/$k-program.cl"
+    cat "$top/kernels/pairwise.cl" "$top/kernels/$k.cl" > "$src"
     echo "$defs" | tr ';' '\n' | while IFS= read -r d; do
         [ -n "$d" ] || continue
         $CL $d -fsyntax-only "$src" 2> "$TMPD/e" || { echo "FAIL $k ($d): host syntax"; cat "$TMPD/e"; echo x >> "$TMPD/failed"; }
@@ -31,11 +33,12 @@ check() {
     fi
 }
 
-check em "-D TSC_IDX_T=uint;-D TSC_IDX_T=ulong" "needs -D TSC_IDX_T"
+check em "-D TSC_IDX_T=uint;-D TSC_IDX_T=ulong" "need -D TSC_IDX_T"
+check scem "-D TSC_IDX_T=uint" "need -D TSC_IDX_T"
 
 # every kernel file is listed above
 for f in "$top"/kernels/*.cl; do
-    case $(basename "$f") in em.cl) ;; *) echo "FAIL $(basename "$f"): not checked by kernels.test.sh"; fail=1 ;; esac
+    case $(basename "$f") in em.cl|scem.cl|pairwise.cl) ;; *) echo "FAIL $(basename "$f"): not checked by kernels.test.sh"; fail=1 ;; esac
 done
 [ -f "$TMPD/failed" ] && fail=1
 exit $fail

@@ -634,6 +634,11 @@ static void test_errors(void)
     mkdir(kdir, 0755);
     setenv("TSC_KERNEL_DIR", kdir, 1);
     CHECK_INT(run_captured(m, &o, &res, &log), -1);
+    CHECK(strstr(log, "pairwise.cl: cannot open kernel source") != NULL);
+    free(log);
+    snprintf(path, sizeof(path), "%s/pairwise.cl", kdir);
+    write_file(path, "/* empty */\n");
+    CHECK_INT(run_captured(m, &o, &res, &log), -1);
     CHECK(strstr(log, "em.cl: cannot open kernel source") != NULL);
     free(log);
     snprintf(path, sizeof(path), "%s/em.cl", kdir);
@@ -653,7 +658,7 @@ static void test_errors(void)
     tsc_mtx_destroy(m);
 }
 
-/* kernels/em.cl alone: an #error names the missing -D parameter. */
+/* kernels/pairwise.cl + em.cl from files: an #error names the missing -D parameter. */
 static void test_kernel_defines(void)
 {
     cl_platform_id plat;
@@ -668,8 +673,9 @@ static void test_kernel_defines(void)
     fflush(stderr);
     int saved = dup(2), fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
     dup2(fd, 2), close(fd);
-    cl_program p1 = tsc_cl_build(ctx, dev, "em", "", NULL);
-    cl_program p2 = tsc_cl_build(ctx, dev, "em", "", "-D TSC_IDX_T=ulong");
+    static const char *const names[2] = { "pairwise", "em" }, *const empty[2] = { "", "" };
+    cl_program p1 = tsc_cl_build_n(ctx, dev, 2, names, empty, NULL);
+    cl_program p2 = tsc_cl_build_n(ctx, dev, 2, names, empty, "-D TSC_IDX_T=ulong");
     fflush(stderr);
     dup2(saved, 2), close(saved);
     unsetenv("TSC_KERNEL_DIR");
@@ -680,7 +686,7 @@ static void test_kernel_defines(void)
     size_t n = fp ? fread(buf, 1, sizeof(buf) - 1, fp) : 0;
     buf[n] = 0;
     if (fp) fclose(fp);
-    CHECK(strstr(buf, "needs -D TSC_IDX_T") != NULL);
+    CHECK(strstr(buf, "need -D TSC_IDX_T") != NULL);
     if (p2) clReleaseProgram(p2);
     CHECK_STR(tsc_cl_strerror(CL_INVALID_WORK_GROUP_SIZE), "CL_INVALID_WORK_GROUP_SIZE");
     CHECK_STR(tsc_cl_strerror(-1001), "CL_PLATFORM_NOT_FOUND_KHR");
