@@ -18,7 +18,11 @@
  * and from z; z = n * (1 / (n_0 + PW(rest)))), the M-step (theta' = (T + Ptheta) / theta_den,
  * pi' = ((U + T) + Ppi) / pi_den), the L1 diff in column order over all K loci (in iteration 1
  * every locus the model does not touch adds |Ppi / pi_den - 1/K|, later exactly 0) and the
- * convergence test diff < eps. Every operation is the same IEEE operation as on the CPU (no FMA). */
+ * convergence test diff < eps, or with LIK (--use_likelihood) |l - l_prev| < eps where l is the
+ * log-likelihood of z under pi', theta' (rows summed in column order, then numpy's sum over all N
+ * rows, the model's rows at their places GROW). Every operation is the same IEEE operation as on
+ * the CPU (no FMA), except log(), whose last bit may differ from libm's: l only decides when to
+ * stop (the host computes the reported value with libm). */
 
 /* the row sum of cells [b, e) of the row's products in Z (zeros already flagged in ZSET):
  * scipy's sum over the nonzero ones, compacted into SCR[b..] when a zero is among them */
@@ -31,7 +35,85 @@ static double row_nz_sum(global double *z, global double *scr, global const ucha
     return scr[b] + pw_buf(scr, b + 1, nz - 1);
 }
 
+/* numpy's sum of the N-vector that is VAL[k] at POS[k] (kb <= k < ke, ascending) and 0.0
+ * elsewhere, as tsc_np_sum_sparse(): pairwise trees over blocks of 8,192, sub-trees without a
+ * value not visited, leaves summed densely. */
+static double sparse_leaf(global const ulong *pos, global const double *val, uint k, uint ke, ulong off, ulong n)
+{
+#define SE(i) ((k < ke && pos[k] == off + (i)) ? val[k++] : 0.0)
+    ulong i;
+    if (n < 8) {
+        double s = 0.0;
+        for (i = 0; i < n; i++) s += SE(i);
+        return s;
+    }
+    double r0 = SE(0), r1 = SE(1), r2 = SE(2), r3 = SE(3), r4 = SE(4), r5 = SE(5), r6 = SE(6), r7 = SE(7);
+    for (i = 8; i < n - n % 8; i += 8) {
+        r0 += SE(i);
+        r1 += SE(i + 1);
+        r2 += SE(i + 2);
+        r3 += SE(i + 3);
+        r4 += SE(i + 4);
+        r5 += SE(i + 5);
+        r6 += SE(i + 6);
+        r7 += SE(i + 7);
+    }
+    double res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7));
+    for (; i < n; i++) res += SE(i);
+    return res;
+#undef SE
+}
+
+static double sparse_pw(global const ulong *pos, global const double *val, uint kb, uint ke, ulong off, ulong n)
+{
+    ulong so[PW_STACK], sn[PW_STACK];
+    uint sk[PW_STACK], se[PW_STACK];
+    double sv[PW_STACK];
+    int ss[PW_STACK], sp = 0;
+    so[0] = off, sn[0] = n, sk[0] = kb, se[0] = ke, ss[0] = 0;
+    for (;;) {
+        if (se[sp] > sk[sp] && sn[sp] > PW_BLOCK) { /* descend into the left half */
+            ulong n2 = sn[sp] / 2;
+            n2 -= n2 % 8;
+            uint k = sk[sp];
+            while (k < se[sp] && pos[k] < so[sp] + n2) k++;
+            so[sp + 1] = so[sp], sn[sp + 1] = n2, sk[sp + 1] = sk[sp], se[sp + 1] = k, ss[sp + 1] = 0;
+            sp++;
+            continue;
+        }
+        double r = se[sp] == sk[sp] ? 0.0 : sparse_leaf(pos, val, sk[sp], se[sp], so[sp], sn[sp]);
+        for (;;) { /* hand R to the parent frames */
+            if (sp == 0) return r;
+            sp--;
+            if (ss[sp] == 0) { /* R is the left sum: now the right half, from the left's end */
+                ulong n2 = sn[sp] / 2;
+                n2 -= n2 % 8;
+                uint k = se[sp + 1];
+                sv[sp] = r, ss[sp] = 1;
+                so[sp + 1] = so[sp] + n2, sn[sp + 1] = sn[sp] - n2, sk[sp + 1] = k, se[sp + 1] = se[sp], ss[sp + 1] = 0;
+                sp++;
+                break;
+            }
+            r = sv[sp] + r;
+        }
+    }
+}
+
+static double sparse_np_sum(global const ulong *pos, global const double *val, uint kb, uint ke, ulong n)
+{
+    double res = 0.0;
+    for (uint k = kb; k < ke;) {
+        ulong b = pos[k] - pos[k] % 8192, bn = n - b < 8192 ? n - b : 8192;
+        uint e = k;
+        while (e < ke && pos[e] < b + bn) e++;
+        res += sparse_pw(pos, val, k, e, b, bn);
+        k = e;
+    }
+    return res;
+}
+
 kernel void scem_fit(const ulong n_loci, const double inv_k, const int max_iter, const double eps,
+                     const int lik, const ulong n_rows, global const ulong *grow, global double *rowt,
                      global const idx_t *mrow, global const idx_t *mcol, global const double *par,
                      global const idx_t *rptr, global const double *w, global const idx_t *bcol,
                      global const double *q, global const idx_t *cscpos, global const idx_t *cptr,
@@ -45,6 +127,7 @@ kernel void scem_fit(const ulong n_loci, const double inv_k, const int max_iter,
     double ppi = par[4 * g], pth = par[4 * g + 1], pden = par[4 * g + 2], tden = par[4 * g + 3];
     for (idx_t c = cb + l; c < ce; c += nl) pi[c] = th[c] = inv_k;
     barrier(CLK_GLOBAL_MEM_FENCE);
+    double lnl = INFINITY; /* work-item 0's */
     for (int it = 1;; it++) {
         /* E-step: one work-item per row */
         for (idx_t r = rb + l; r < re; r += nl) {
@@ -75,6 +158,20 @@ kernel void scem_fit(const ulong n_loci, const double inv_k, const int max_iter,
             pi2[c] = ((u[c] + t) + ppi) / pden;
         }
         barrier(CLK_GLOBAL_MEM_FENCE);
+        if (lik) { /* the row terms of l: sum of z * log(inner) over stored cells with inner != 0 */
+            for (idx_t r = rb + l; r < re; r += nl) {
+                idx_t b = rptr[r], e = rptr[r + 1];
+                double t = 0.0;
+                for (idx_t p = b; p < e; p++) {
+                    if (!zset[p]) continue;
+                    idx_t c = bcol[p];
+                    double in = e - b > 1 ? q[p] * (pi2[c] * th2[c]) : q[p] * pi2[c];
+                    if (in != 0.0) t += z[p] * log(in);
+                }
+                rowt[r] = t;
+            }
+            barrier(CLK_GLOBAL_MEM_FENCE);
+        }
         if (l == 0) {
             double d = 0.0;
             if (it == 1) { /* all K loci in order; the untouched ones at their constant pi' */
@@ -87,6 +184,11 @@ kernel void scem_fit(const ulong n_loci, const double inv_k, const int max_iter,
             } else
                 for (idx_t c = cb; c < ce; c++) d += fabs(pi2[c] - pi[c]);
             int cv = d < eps;
+            if (lik) {
+                double lv = sparse_np_sum(grow, rowt, rb, re, n_rows);
+                cv = fabs(lv - lnl) < eps;
+                lnl = lv;
+            }
             done[0] = cv || it >= max_iter;
             iters[g] = it;
             conv[g] = cv;

@@ -5,9 +5,9 @@
  * pairwise sums over all N rows, priors and denominators), packs the models into batches
  * (kernels/scem.cl: one work-group per model, all iterations in one launch), reads back z,
  * pi, theta and the iteration counts once per batch, and computes each model's final
- * log-likelihood with libm's log. Models too large for a batch (huge cell types) and, with
- * --use_likelihood (whose convergence test needs the log-likelihood in every iteration), all
- * models run on the CPU path instead. */
+ * log-likelihood with libm's log. Models too large for a batch (huge cell types) run on the CPU
+ * path instead. With --use_likelihood the device computes the log-likelihood of every iteration
+ * (with its own log(): it decides only when a model stops). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +38,7 @@ typedef struct {
 typedef struct {
     uint64_t n_model, rows, cols, cells, ambs;
     uint32_t *mrow, *mcol, *rptr, *bcol, *cscpos, *cptr, *gcol;
+    uint64_t *grow;                          /* each row's place in the matrix */
     double *w, *q, *u, *par, *z, *pi, *th;
     uint8_t *zset;
     int32_t *iters, *conv;
@@ -47,7 +48,7 @@ static void batch_free(batch_t *b)
 {
     free(b->mrow); free(b->mcol); free(b->rptr); free(b->bcol); free(b->cscpos); free(b->cptr); free(b->gcol);
     free(b->w); free(b->q); free(b->u); free(b->par); free(b->z); free(b->pi); free(b->th); free(b->zset);
-    free(b->iters); free(b->conv);
+    free(b->iters); free(b->conv); free(b->grow);
     memset(b, 0, sizeof(*b));
 }
 
@@ -59,7 +60,7 @@ static int batch_alloc(batch_t *b)
                    (b->gcol = malloc(nc * 4)) && (b->w = malloc(nr * 8)) && (b->q = malloc(ne * 8)) &&
                    (b->u = malloc(nc * 8)) && (b->par = malloc(nm * 32)) && (b->z = malloc(ne * 8)) &&
                    (b->pi = malloc(nc * 8)) && (b->th = malloc(nc * 8)) && (b->zset = malloc(ne)) &&
-                   (b->iters = malloc(nm * 4)) && (b->conv = malloc(nm * 4))
+                   (b->iters = malloc(nm * 4)) && (b->conv = malloc(nm * 4)) && (b->grow = malloc(nr * 8))
                ? 0 : -1;
 }
 
@@ -112,6 +113,7 @@ static void model_fill(const tsc_scmat_t *m, const tsc_scmodels_t *md, const tsc
         uint64_t r = s->row0 + (uint64_t)k;
         double wi = 0.0;
         b->rptr[r] = (uint32_t)cell;
+        b->grow[r] = (uint64_t)i;
         for (int64_t x = m->ptr[i]; x < m->ptr[i + 1]; x++, cell++) {
             double q = expm1((m->raw[x] * inv) * 100.0);
             int32_t j = loc[m->col[x]];
@@ -218,7 +220,7 @@ static int scl_setup(scl_t *c, int platform, int device, int n_threads)
 /* Run batch B on the device: upload, one launch, read back z, zset, pi, theta, iterations. */
 static int scl_run(scl_t *c, batch_t *b, const tsc_scmat_t *m, const tsc_scq_opt_t *o)
 {
-    enum { N_BUF = 21 };
+    enum { N_BUF = 23 };
     cl_mem buf[N_BUF] = { NULL };
     const cl_mem_flags RO = CL_MEM_READ_ONLY | CL_MEM_COPY_HOST_PTR, RW = CL_MEM_READ_WRITE;
     uint64_t nm = b->n_model, nr = b->rows, nc = b->cols, ne = b->cells, na = b->ambs;
@@ -230,6 +232,7 @@ static int scl_run(scl_t *c, batch_t *b, const tsc_scmat_t *m, const tsc_scq_opt
         { RW, nc * 8, NULL, "theta" }, { RW, nc * 8, NULL, "pi'" }, { RW, nc * 8, NULL, "theta'" },
         { RW, na * 8, NULL, "zw" }, { RW, ne * 8, NULL, "z" }, { RW, ne * 8, NULL, "scratch" },
         { RW, ne, NULL, "zset" }, { RW, nm * 4, NULL, "iterations" }, { RW, nm * 4, NULL, "converged" },
+        { RO, nr * 8, b->grow, "row places" }, { RW, nr * 8, NULL, "row terms" },
     };
     int ret = -1;
     for (int i = 0; i < N_BUF; i++)
@@ -237,8 +240,10 @@ static int scl_run(scl_t *c, batch_t *b, const tsc_scmat_t *m, const tsc_scq_opt
             goto out;
     cl_ulong k = (cl_ulong)m->k;
     double inv_k = 1.0 / m->k, eps = o->em_epsilon;
-    cl_int max_iter = o->max_iter;
+    cl_int max_iter = o->max_iter, lik = o->use_likelihood != 0;
+    cl_ulong n_rows = (cl_ulong)m->n;
     if (tsc_cl_args(c->k, "scem_fit", TSC_CL_ARG(k), TSC_CL_ARG(inv_k), TSC_CL_ARG(max_iter), TSC_CL_ARG(eps),
+                    TSC_CL_ARG(lik), TSC_CL_ARG(n_rows), TSC_CL_ARG(buf[21]), TSC_CL_ARG(buf[22]),
                     TSC_CL_ARG(buf[0]), TSC_CL_ARG(buf[1]), TSC_CL_ARG(buf[2]), TSC_CL_ARG(buf[3]), TSC_CL_ARG(buf[4]),
                     TSC_CL_ARG(buf[5]), TSC_CL_ARG(buf[6]), TSC_CL_ARG(buf[7]), TSC_CL_ARG(buf[8]), TSC_CL_ARG(buf[9]),
                     TSC_CL_ARG(buf[10]), TSC_CL_ARG(buf[11]), TSC_CL_ARG(buf[12]), TSC_CL_ARG(buf[13]),
@@ -380,7 +385,7 @@ int tsc_scem_fit_opencl(const tsc_scmat_t *m, const tsc_scmodels_t *md, const ts
         memset(&fits[g], 0, sizeof(fits[g]));
         model_size(m, md, g, mark, &s);
         if (s.n_cell == 0 || !(s.smax > 0.0)) continue;
-        if (o->use_likelihood || s.n_cell > budget / 4 || s.n_cell >= UINT32_MAX / 4) cpu[n_cpu++] = g;
+        if (s.n_cell > budget / 4 || s.n_cell >= UINT32_MAX / 4) cpu[n_cpu++] = g;
         else sl[n_sl++] = s;
     }
     tsc_debug("OpenCL many-model EM: %lld models in batches, %lld on the CPU", (long long)n_sl, (long long)n_cpu);

@@ -192,6 +192,7 @@ int main(void)
     CHECK(unset > 0); /* products that are 0.0 were dropped, as the reference does */
     tsc_scq_opt_init(&o);
     o.use_likelihood = 1;
-    run_case("use_likelihood (CPU path)", 2000, 200, 6, 100, 150, 20, &o, NULL, 2);
+    run_case("use_likelihood", 2000, 200, 6, 100, 150, 20, &o, NULL, 2);
+    run_case("use_likelihood, 9,000 rows a model (several numpy blocks)", 30000, 300, 6, 100, 150, 4, &o, NULL, 2);
     return tsc_test_result("test_scem_opencl");
 }
