@@ -49,4 +49,13 @@ int tsc_scem_fit_opencl(const tsc_scmat_t *m, const tsc_scmodels_t *md, const ts
 
 void tsc_scmodels_free(tsc_scmodels_t *md);
 
+/* The models of a pooling mode (stellarscope-spec §8.1, §8.3). 0 or -1 (logged).
+ * individual: one per barcode with rows, in the order of the barcode's first row, named by it.
+ * celltype: one per cell type of the table PATH (BARCODE<TAB>CELLTYPE, plain or gzipped; a first
+ * line that is not a barcode is a header), sorted by name, with the rows of its barcodes (a cell
+ * type without rows is a model without rows); barcodes without a cell type are in no model (S11).
+ * A barcode listed with two cell types is an error naming the lines. */
+int tsc_scmodels_individual(const tsc_scmat_t *m, tsc_scmodels_t *md);
+int tsc_scmodels_celltype(const tsc_scmat_t *m, const char *path, tsc_scmodels_t *md);
+
 #endif
