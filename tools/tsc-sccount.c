@@ -96,16 +96,18 @@ static void stats_kv(kstring_t *ks, const char *stage, const char *mode, const c
 
 static const char *const pool_names[3] = { "pseudobulk", "individual", "celltype" };
 
-/* Stellarscope's model lines: in the driver's log format at level LV (tsc-sc), else as info */
-static void mlog(int lv, const char *fmt, ...) TSC_PRINTF(2, 3);
-static void mlog(int lv, const char *fmt, ...)
+/* Stellarscope's model lines at LEVEL (3 INFO, 4 DEBUG): in the driver's log format when
+ * --log-level was given (tsc-sc; LV > 0), else as this tool's info/debug messages */
+static void mlog(int lv, int level, const char *fmt, ...) TSC_PRINTF(3, 4);
+static void mlog(int lv, int level, const char *fmt, ...)
 {
     char buf[1024];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(buf, sizeof buf, fmt, ap);
     va_end(ap);
-    if (lv > 0) tsc_drv_log(lv, "%s", buf);
+    if (lv > 0) tsc_drv_log(level, "%s", buf);
+    else if (level >= 4) tsc_debug("%s", buf);
     else tsc_info("%s", buf);
 }
 
@@ -164,7 +166,7 @@ static int fit_pooled(const tsc_scmat_t *m, const tsc_scq_opt_t *o, const pool_o
         tsc_error("out of memory");
         goto end;
     }
-    mlog(po->loglv, "Models to fit: %" PRId64, md.n_model);
+    mlog(po->loglv, 3, "Models to fit: %" PRId64, md.n_model);
     step = md.n_model > 100 ? 100 : 10;
     if (po->opencl) {
         int r = tsc_scem_fit_opencl(m, &md, o, po->threads, po->platform, po->device, fit->z, fit->zset, fits);
@@ -173,8 +175,8 @@ static int fit_pooled(const tsc_scmat_t *m, const tsc_scq_opt_t *o, const pool_o
             goto end;
         }
         for (int64_t g = 0; g < md.n_model; g++) {
-            if (md.rptr[g + 1] == md.rptr[g]) mlog(po->loglv, "        ...not fitting \"%s\" -> no reads found", md.name[g]);
-            if ((g + 1) % step == 0) mlog(po->loglv, "        ...%" PRId64 " models fitted", g + 1);
+            if (md.rptr[g + 1] == md.rptr[g]) mlog(po->loglv, 3, "        ...not fitting \"%s\" -> no reads found", md.name[g]);
+            if ((g + 1) % step == 0) mlog(po->loglv, 3, "        ...%" PRId64 " models fitted", g + 1);
         }
     } else {
         /* in chunks of models, for the progress lines; each chunk scheduled over the threads */
@@ -184,16 +186,16 @@ static int fit_pooled(const tsc_scmat_t *m, const tsc_scq_opt_t *o, const pool_o
             int64_t n = md.n_model - g0 < chunk ? md.n_model - g0 : chunk;
             tsc_scmodels_t v = { n, md.name + g0, md.rptr + g0, md.rows };
             for (int64_t g = g0; g < g0 + n; g++)
-                if (md.rptr[g + 1] == md.rptr[g]) mlog(po->loglv, "        ...not fitting \"%s\" -> no reads found", md.name[g]);
+                if (md.rptr[g + 1] == md.rptr[g]) mlog(po->loglv, 3, "        ...not fitting \"%s\" -> no reads found", md.name[g]);
             if (tsc_scem_fit_cpu(m, &v, o, po->threads, fit->z, fit->zset, fits + g0) < 0) goto end;
             for (int64_t g = g0; g < g0 + n; g++)
-                if ((g + 1) % step == 0) mlog(po->loglv, "        ...%" PRId64 " models fitted", g + 1);
+                if ((g + 1) % step == 0) mlog(po->loglv, 3, "        ...%" PRId64 " models fitted", g + 1);
         }
     }
     /* PoolInfo (§8.5): total_lnl summed in long double (numpy's float128) in model order */
     for (int64_t g = 0; g < md.n_model; g++) {
         if (!fits[g].iterations) continue;
-        tsc_debug("model %s: %d iterations, %s, lnL %.17g", md.name[g], fits[g].iterations,
+        mlog(po->loglv, 4, "model %s: %d iterations, %s, lnL %.17g", md.name[g], fits[g].iterations,
                   fits[g].converged ? "converged" : "not converged", fits[g].lnl);
         fitted++;
         nobs += fits[g].nobs;
@@ -212,12 +214,12 @@ static int fit_pooled(const tsc_scmat_t *m, const tsc_scq_opt_t *o, const pool_o
         ksprintf(st, "PoolInfo\t%s\ttotal_lnl\t%s\n", pn, repr_ldouble(tl, b));
         ksprintf(st, "PoolInfo\t%s\ttotal_obs\t%" PRId64 "\n", pn, nobs);
         ksprintf(st, "PoolInfo\t%s\ttotal_params\t%" PRId64 "\n", pn, npar);
-        mlog(po->loglv, "Complete data log-likelihood (lnL): %s", tsc_repr_double((double)tl, b));
-        mlog(po->loglv, "  Number of models estimated: %" PRId64, fitted);
-        mlog(po->loglv, "  Total observations: %" PRId64, nobs);
-        mlog(po->loglv, "  Total parameters estimated: %" PRId64, npar);
-        mlog(po->loglv, "    AIC: %s", tsc_repr_double((double)aic, b));
-        mlog(po->loglv, "    BIC: %s", tsc_repr_double((double)bic, b));
+        mlog(po->loglv, 3, "Complete data log-likelihood (lnL): %s", tsc_repr_double((double)tl, b));
+        mlog(po->loglv, 3, "  Number of models estimated: %" PRId64, fitted);
+        mlog(po->loglv, 3, "  Total observations: %" PRId64, nobs);
+        mlog(po->loglv, 3, "  Total parameters estimated: %" PRId64, npar);
+        mlog(po->loglv, 3, "    AIC: %s", tsc_repr_double((double)aic, b));
+        mlog(po->loglv, 3, "    BIC: %s", tsc_repr_double((double)bic, b));
     }
     tsc_info("%s: %" PRId64 " models fitted in %.3f s", pool_names[po->pool], fitted, tsc_realtime() - t0);
     ret = 0;
