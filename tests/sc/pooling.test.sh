@@ -10,7 +10,8 @@
 #    and sums in long double);
 #  - every output file identical at --nproc 1, 2 and 4 (but the command line and the nproc row);
 #  - the iterations and convergence of every model (tsc-sc --debug) equal internals/<pooling>/models.tsv
-#    (Stellarscope's models refitted on pb_default's checkpoint: ind_all's and ct_all's models).
+#    (Stellarscope's models refitted on pb_default's checkpoint: ind_all's and ct_all's models);
+#  - resume takes the pooling mode and the cell-type table from the checkpoint (S30).
 # Resume runs use tsc's checkpoints of pb_default (replayed first) for Stellarscope's pickles.
 set -u
 : "${TSC_DATA:=$(cd ../data && pwd)}"
@@ -105,5 +106,14 @@ for p in individual:ind_all celltype:ct_all; do
     grep -q 'INFO     Models to fit: ' "$TMPD/dbg/$run.log" || bad "$run: no 'Models to fit' line"
 done
 grep -q '\.\.\.30 models fitted' "$TMPD/dbg/ind_all.log" || bad "ind_all: no '...30 models fitted' line"
+# resume without --pooling_mode and --celltype_tsv takes both from the checkpoint (S30): ct_all's counts
+if (cd "$TMPD" && tsc-sc resume --outdir "$TMPD/rs" --use_every_reassign_mode "$TMPD/t1/ct_all/stellarscope-checkpoint.load_alignment.tsc") > "$TMPD/rs.log" 2>&1; then
+    grep -q 'Using pooling_mode "celltype" from checkpoint' "$TMPD/rs.log" || bad "resume: pooling mode not taken from the checkpoint"
+    for f in "$G/ct_all"/*.mtx; do
+        b=$(basename "$f"); b=stResume${b#stellarscope}
+        grep -v '^%' "$f" > "$TMPD/exp"; grep -v '^%' "$TMPD/rs/$b" > "$TMPD/got" 2> /dev/null
+        cmp -s "$TMPD/exp" "$TMPD/got" || bad "resume from ct_all's checkpoint: $b differs from ct_all"
+    done
+else bad "resume from ct_all's checkpoint failed: $(tail -3 "$TMPD/rs.log")"; fi
 echo "$n golden runs compared"
 exit $fail
