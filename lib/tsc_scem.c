@@ -270,7 +270,14 @@ static int fit_one(const tsc_scmat_t *m, const int64_t *rows, int64_t nr, const 
 int tsc_scem_fit_cpu(const tsc_scmat_t *m, const tsc_scmodels_t *md, const tsc_scq_opt_t *o, int n_threads,
                      double *z, uint8_t *zset, tsc_scmfit_t *fits)
 {
-    int64_t ng = md->n_model, *order = NULL, *size = NULL;
+    return tsc_scem_fit_cpu_progress(m, md, o, n_threads, z, zset, fits, NULL, NULL);
+}
+
+int tsc_scem_fit_cpu_progress(const tsc_scmat_t *m, const tsc_scmodels_t *md, const tsc_scq_opt_t *o, int n_threads,
+                              double *z, uint8_t *zset, tsc_scmfit_t *fits, void (*done)(void *arg, int64_t n_done),
+                              void *arg)
+{
+    int64_t ng = md->n_model, *order = NULL, *size = NULL, n_done = 0;
     int err = 0;
     if (n_threads < 1) n_threads = 1;
     if (ng == 0) return 0;
@@ -318,6 +325,9 @@ int tsc_scem_fit_cpu(const tsc_scmat_t *m, const tsc_scmodels_t *md, const tsc_s
             if (fit_one(m, md->rows + md->rptr[g], md->rptr[g + 1] - md->rptr[g], o, &s, z, zset, &fits[g]) < 0) {
 #pragma omp atomic write
                 err = 1;
+            } else if (done) {
+#pragma omp critical(tsc_scem_done)
+                done(arg, ++n_done);
             }
         }
         ws_free(&s);

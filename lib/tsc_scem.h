@@ -40,6 +40,12 @@ typedef struct {
 int tsc_scem_fit_cpu(const tsc_scmat_t *m, const tsc_scmodels_t *md, const tsc_scq_opt_t *o, int n_threads,
                      double *z, uint8_t *zset, tsc_scmfit_t *fits);
 
+/* The same, calling DONE(ARG, n) (one thread at a time) after each model with the number of
+ * models fitted so far (for progress lines). */
+int tsc_scem_fit_cpu_progress(const tsc_scmat_t *m, const tsc_scmodels_t *md, const tsc_scq_opt_t *o, int n_threads,
+                              double *z, uint8_t *zset, tsc_scmfit_t *fits, void (*done)(void *arg, int64_t n_done),
+                              void *arg);
+
 /* The same on an OpenCL device (PLATFORM/DEVICE indices, -1 = any; N_THREADS caps a CPU device):
  * small models batched, all iterations on the device; models too large for a batch fall back to
  * the CPU path. Same bits as tsc_scem_fit_cpu(). 0, -1 (error, logged) or -2 (no OpenCL

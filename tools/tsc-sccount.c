@@ -149,6 +149,14 @@ static char *repr_ldouble(long double x, char *buf)
 
 typedef struct { int pool, threads, opencl, platform, device, loglv; const char *ctsv; } pool_opt_t;
 
+/* "...N models fitted" every STEP models (as models finish, largest first) */
+typedef struct { int loglv; int64_t step; } progress_t;
+static void progress(void *arg, int64_t n)
+{
+    const progress_t *p = arg;
+    if (n % p->step == 0) mlog(p->loglv, 3, "        ...%" PRId64 " models fitted", n);
+}
+
 /* individual or celltype pooling (stellarscope-spec §8.1, §8.3-§8.5): one EM per model, the
  * summed z in FIT, the PoolInfo rows into ST */
 static int fit_pooled(const tsc_scmat_t *m, const tsc_scq_opt_t *o, const pool_opt_t *po, tsc_scfit_t *fit, kstring_t *st)
@@ -179,18 +187,10 @@ static int fit_pooled(const tsc_scmat_t *m, const tsc_scq_opt_t *o, const pool_o
             if ((g + 1) % step == 0) mlog(po->loglv, 3, "        ...%" PRId64 " models fitted", g + 1);
         }
     } else {
-        /* in chunks of models, for the progress lines; each chunk scheduled over the threads */
-        int64_t chunk = step;
-        while (chunk < 16 * (int64_t)po->threads) chunk += step;
-        for (int64_t g0 = 0; g0 < md.n_model; g0 += chunk) {
-            int64_t n = md.n_model - g0 < chunk ? md.n_model - g0 : chunk;
-            tsc_scmodels_t v = { n, md.name + g0, md.rptr + g0, md.rows };
-            for (int64_t g = g0; g < g0 + n; g++)
-                if (md.rptr[g + 1] == md.rptr[g]) mlog(po->loglv, 3, "        ...not fitting \"%s\" -> no reads found", md.name[g]);
-            if (tsc_scem_fit_cpu(m, &v, o, po->threads, fit->z, fit->zset, fits + g0) < 0) goto end;
-            for (int64_t g = g0; g < g0 + n; g++)
-                if ((g + 1) % step == 0) mlog(po->loglv, 3, "        ...%" PRId64 " models fitted", g + 1);
-        }
+        progress_t pr = { po->loglv, step };
+        for (int64_t g = 0; g < md.n_model; g++)
+            if (md.rptr[g + 1] == md.rptr[g]) mlog(po->loglv, 3, "        ...not fitting \"%s\" -> no reads found", md.name[g]);
+        if (tsc_scem_fit_cpu_progress(m, &md, o, po->threads, fit->z, fit->zset, fits, progress, &pr) < 0) goto end;
     }
     /* PoolInfo (§8.5): total_lnl summed in long double (numpy's float128) in model order */
     for (int64_t g = 0; g < md.n_model; g++) {
