@@ -18,6 +18,7 @@
 #include "tsc_run.h"
 #include "tsc_stream.h"
 #include "tsc_pcg.h"
+#include "tsc_scem.h"
 
 typedef struct {
     int resume;
@@ -631,7 +632,14 @@ int main(int argc, char *argv[])
     for (int i = optind; i < argc; i++)
         if (access(argv[i], R_OK) < 0) { tsc_error("cannot read %s: %s", argv[i], strerror(errno)); free(cmd); return 1; }
     if (o.whitelist && access(o.whitelist, R_OK) < 0) { tsc_error("cannot read %s: %s", o.whitelist, strerror(errno)); free(cmd); return 1; }
-    if (o.celltype_tsv && o.pooling_mode && strcmp(o.pooling_mode, "celltype") == 0 && access(o.celltype_tsv, R_OK) < 0) { tsc_error("cannot read %s: %s", o.celltype_tsv, strerror(errno)); free(cmd); return 1; }
+    if (o.celltype_tsv && o.pooling_mode && strcmp(o.pooling_mode, "celltype") == 0) {
+        /* read the table now: a bad one fails before the alignments are read */
+        tsc_scmat_t none;
+        tsc_scmodels_t md;
+        memset(&none, 0, sizeof(none));
+        if (tsc_scmodels_celltype(&none, o.celltype_tsv, &md) < 0) { free(cmd); return 1; }
+        tsc_scmodels_free(&md);
+    }
     if (is_resume && o.updated_sam) tsc_drv_log(2, "--updated_sam is ignored by resume (as upstream)");
     /* the seed (§10.1): --seed wraps modulo 2^32, -1 is random, else from the inputs' bytes */
     uint32_t seed = 0;

@@ -12,7 +12,7 @@ P . I=${TSC_DATA:-../data}/golden-sc/input; tsc-sc assign --whitelist $I/whiteli
 # celltype_conflict (AssertionError): an error naming the file, both lines and both cell types; no count file
 P . I=${TSC_DATA:-../data}/golden-sc/input; tsc-sc assign --quiet --whitelist $I/whitelist.tsv --outdir $TMPD/o --pooling_mode celltype --celltype_tsv $I/celltypes_conflict.tsv $I/sc_se.bam $I/sc.gtf 2> $TMPD/e; test $? -eq 1 && grep -q 'celltypes_conflict.tsv:3: barcode CCATGGCGAAACCAAT has celltype "Bcell" here but "Tcell" on line 1' $TMPD/e && test ! -e $TMPD/o/stellarscope-TE_counts.mtx
 N no_celltype:_lines_are_BARCODE<TAB>CELLTYPE I=${TSC_DATA:-../data}/golden-sc/input; printf 'AAAGATAGAATTCCTT\n' > $TMPD/ct.tsv && tsc-sc assign --quiet --whitelist $I/whitelist.tsv --outdir $TMPD/o --pooling_mode celltype --celltype_tsv $TMPD/ct.tsv $I/sc_se.bam $I/sc.gtf
-N cannot_read I=${TSC_DATA:-../data}/golden-sc/input; tsc-sc assign --quiet --whitelist $I/whitelist.tsv --outdir $TMPD/o --pooling_mode celltype --celltype_tsv $TMPD/none.tsv $I/sc_se.bam $I/sc.gtf
+N cannot_open_the_celltype_table I=${TSC_DATA:-../data}/golden-sc/input; tsc-sc assign --quiet --whitelist $I/whitelist.tsv --outdir $TMPD/o --pooling_mode celltype --celltype_tsv $TMPD/none.tsv $I/sc_se.bam $I/sc.gtf
 # ind_pi5_theta0 (FloatingPointError, S16): tsc fits in double and lets theta underflow to subnormals
 # and 0 (what numpy gives with underflow ignored); every cell is fitted and no fragment is lost: the
 # unaligned fragments are the 61 UMI duplicates, as in ind_all, and the counts that do not depend on the
