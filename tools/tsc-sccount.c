@@ -195,8 +195,9 @@ static int fit_pooled(const tsc_scmat_t *m, const tsc_scq_opt_t *o, const pool_o
     /* PoolInfo (§8.5): total_lnl summed in long double (numpy's float128) in model order */
     for (int64_t g = 0; g < md.n_model; g++) {
         if (!fits[g].iterations) continue;
-        mlog(po->loglv, 4, "model %s: %d iterations, %s, lnL %.17g", md.name[g], fits[g].iterations,
-                  fits[g].converged ? "converged" : "not converged", fits[g].lnl);
+        mlog(po->loglv, 4, "model %s: %d iterations, %s, lnL %.17g, %" PRId64 " observations, %" PRId64 " features",
+             md.name[g], fits[g].iterations, fits[g].converged ? "converged" : "not converged", fits[g].lnl, fits[g].nobs,
+             fits[g].nfeats);
         fitted++;
         nobs += fits[g].nobs;
         npar += 2 * fits[g].nfeats;

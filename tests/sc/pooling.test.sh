@@ -9,7 +9,8 @@
 #    sums in x87 long double over models that switched to long double, S16; tsc fits in double
 #    and sums in long double);
 #  - every output file identical at --nproc 1, 2 and 4 (but the command line and the nproc row);
-#  - the iterations and convergence of every model (tsc-sc --debug) equal internals/<pooling>/models.tsv
+#  - the iterations, convergence, nobs and nfeats of every model (tsc-sc --debug) equal
+#    internals/<pooling>/models.tsv, its final lnL within 1e-12 relative
 #    (Stellarscope's models refitted on pb_default's checkpoint: ind_all's and ct_all's models);
 #  - resume takes the pooling mode and the cell-type table from the checkpoint (S30).
 # Resume runs use tsc's checkpoints of pb_default (replayed first) for Stellarscope's pickles.
@@ -99,10 +100,14 @@ done
 for p in individual:ind_all celltype:ct_all; do
     pool=${p%%:*}; run=${p#*:}
     replay "$run" "$TMPD/dbg" --debug --nproc 2 || { bad "$run --debug: tsc-sc failed"; continue; }
-    sed -n 's/.*model \([^ ]*\): \([0-9]*\) iterations, \(not \)*converged,.*/\1 \2 \3/p' "$TMPD/dbg/$run.log" |
-        awk '{ print $1, $2, ($3 == "not" ? "False" : "True") }' | sort > "$TMPD/got"
-    awk -F'\t' 'NR > 1 { print $2, $7, $8 }' "$G/internals/$pool/models.tsv" | sort > "$TMPD/exp"
-    [ -s "$TMPD/exp" ] && cmp -s "$TMPD/exp" "$TMPD/got" || { bad "$run: per-model iterations differ from internals/$pool"; diff "$TMPD/exp" "$TMPD/got" | head -5; }
+    sed -n 's/.*model \([^ ]*\): \([0-9]*\) iterations, \(not \)*converged, lnL \([^,]*\), \([0-9]*\) observations, \([0-9]*\) features$/\1 \2 \3 \5 \6 \4/p' \
+        "$TMPD/dbg/$run.log" | awk '{ print $1, $2, ($3 == "not" ? "False" : "True"), $(NF - 2), $(NF - 1), $NF }' | sort > "$TMPD/got"
+    awk -F'\t' 'NR > 1 { print $2, $7, $8, $4, $5, $10 }' "$G/internals/$pool/models.tsv" | sort > "$TMPD/exp"
+    # iterations, convergence, nobs, nfeats exactly; the final lnL within 1e-12 relative (S16)
+    cut -d' ' -f1-5 "$TMPD/exp" > "$TMPD/exp5"; cut -d' ' -f1-5 "$TMPD/got" > "$TMPD/got5"
+    [ -s "$TMPD/exp5" ] && cmp -s "$TMPD/exp5" "$TMPD/got5" || { bad "$run: per-model iterations/nobs/nfeats differ from internals/$pool"; diff "$TMPD/exp5" "$TMPD/got5" | head -5; }
+    paste -d' ' "$TMPD/exp" "$TMPD/got" | awk '{ d = $6 - $12; if (d < 0) d = -d; a = $6 < 0 ? -$6 : $6; if (!(d <= 1e-12 * a)) { print; bad = 1 } }
+        END { exit bad }' || bad "$run: a model's lnL differs from internals/$pool by more than 1e-12 relative"
     grep -q 'INFO     Models to fit: ' "$TMPD/dbg/$run.log" || bad "$run: no 'Models to fit' line"
 done
 grep -q '\.\.\.30 models fitted' "$TMPD/dbg/ind_all.log" || bad "ind_all: no '...30 models fitted' line"
