@@ -225,7 +225,7 @@ static int fit_pooled(const tsc_scmat_t *m, const tsc_scq_opt_t *o, const pool_o
     {   /* for benchmarks: models, cells and fragments per second */
         int64_t ncell = 0, nrow = md.rptr[md.n_model];
         uint8_t *seen = calloc((size_t)m->n_bc + 1, 1);
-        if (seen) for (int64_t r = 0; r < nrow; r++) if (!seen[m->bc[md.rows[r]]]++) ncell++;
+        if (seen) for (int64_t r = 0; r < nrow; r++) if (!seen[m->bc[md.rows[r]]]) { seen[m->bc[md.rows[r]]] = 1; ncell++; }
         free(seen);
         tsc_info("%s: %" PRId64 " models fitted (%" PRId64 " cells, %" PRId64 " fragments) in %.3f s", pool_names[po->pool],
                  fitted, ncell, nrow, tsc_realtime() - t0);
