@@ -212,7 +212,7 @@ static int fit_one(const tsc_scmat_t *m, const int64_t *rows, int64_t nr, const 
         /* E-step */
         xl = 0;
         for (int64_t r = 0; r < nr; r++) {
-            int64_t i = rows[r], a = m->ptr[i], b = m->ptr[i + 1], c = 0, x0 = xl;
+            int64_t i = rows[r], a = m->ptr[i], b = m->ptr[i + 1], c = 0;
             for (int64_t x = a; x < b; x++, xl++) {
                 int32_t l = s->lc[xl];
                 double v = s->q[xl] * s->pi[l];
@@ -223,7 +223,6 @@ static int fit_one(const tsc_scmat_t *m, const int64_t *rows, int64_t nr, const 
             if (!c) continue;
             double sum = tsc_pw_rowsum(s->nb, c), rr = 1.0 / sum;
             c = 0;
-            (void)x0;
             for (int64_t x = a; x < b; x++) z[x] = zset[x] ? s->nb[c++] * rr : 0.0;
         }
         /* M-step */
