@@ -52,21 +52,32 @@ double tsc_np_sum_par(const double *a, int64_t n, int n_threads)
 }
 
 /* PW of the N values from position OFF on, zero except VAL[k] at POS[k] (ascending, all in
- * [OFF, OFF + N)): the tree of tsc_pw_sum(), with sub-trees without a value skipped (each
- * would add an exact +0.0) and leaves summed densely. */
+ * [OFF, OFF + N)): the tree of tsc_pw_sum(), with sub-trees without a value not visited; in a
+ * leaf, accumulator r[i % 8] gets the values at i in order (the zeros it skips add +0.0). */
 static double pw_sparse(const int64_t *pos, const double *val, int64_t m, int64_t off, int64_t n)
 {
     if (m == 0) return 0.0;
-    if (n <= PW_BLOCKSIZE) {
-        double a[PW_BLOCKSIZE];
-        for (int64_t i = 0; i < n; ++i) a[i] = 0.0;
-        for (int64_t k = 0; k < m; ++k) a[pos[k] - off] = val[k];
-        return tsc_pw_sum(a, n);
+    if (n < 8) {
+        double res = 0.0;
+        for (int64_t k = 0; k < m; ++k) res += val[k];
+        return res;
     }
-    int64_t n2 = n / 2, k = 0;
+    if (n <= PW_BLOCKSIZE) {
+        double r[8] = { 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0 }, res;
+        int64_t body = n - n % 8, k = 0;
+        for (; k < m && pos[k] - off < body; ++k) r[(pos[k] - off) % 8] += val[k];
+        res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
+        for (; k < m; ++k) res += val[k];
+        return res;
+    }
+    int64_t n2 = n / 2, a = 0, b = m;
     n2 -= n2 % 8;
-    while (k < m && pos[k] < off + n2) ++k;
-    return pw_sparse(pos, val, k, off, n2) + pw_sparse(pos + k, val + k, m - k, off + n2, n - n2);
+    while (a < b) { /* the first value at or after OFF + N2 */
+        int64_t c = a + (b - a) / 2;
+        if (pos[c] < off + n2) a = c + 1;
+        else b = c;
+    }
+    return pw_sparse(pos, val, a, off, n2) + pw_sparse(pos + a, val + a, m - a, off + n2, n - n2);
 }
 
 double tsc_np_sum_sparse(const int64_t *pos, const double *val, int64_t m, int64_t n)

@@ -40,6 +40,12 @@ typedef struct {
 int tsc_scem_fit_cpu(const tsc_scmat_t *m, const tsc_scmodels_t *md, const tsc_scq_opt_t *o, int n_threads,
                      double *z, uint8_t *zset, tsc_scmfit_t *fits);
 
+/* The same, calling DONE(ARG, n) (one thread at a time) after each model with the number of
+ * models fitted so far (for progress lines). */
+int tsc_scem_fit_cpu_progress(const tsc_scmat_t *m, const tsc_scmodels_t *md, const tsc_scq_opt_t *o, int n_threads,
+                              double *z, uint8_t *zset, tsc_scmfit_t *fits, void (*done)(void *arg, int64_t n_done),
+                              void *arg);
+
 /* The same on an OpenCL device (PLATFORM/DEVICE indices, -1 = any; N_THREADS caps a CPU device):
  * small models batched, all iterations on the device; models too large for a batch fall back to
  * the CPU path. Same bits as tsc_scem_fit_cpu(). 0, -1 (error, logged) or -2 (no OpenCL
@@ -48,5 +54,14 @@ int tsc_scem_fit_opencl(const tsc_scmat_t *m, const tsc_scmodels_t *md, const ts
                         int platform, int device, double *z, uint8_t *zset, tsc_scmfit_t *fits);
 
 void tsc_scmodels_free(tsc_scmodels_t *md);
+
+/* The models of a pooling mode (stellarscope-spec §8.1, §8.3). 0 or -1 (logged).
+ * individual: one per barcode with rows, in the order of the barcode's first row, named by it.
+ * celltype: one per cell type of the table PATH (BARCODE<TAB>CELLTYPE, plain or gzipped; a first
+ * line that is not a barcode is a header), sorted by name, with the rows of its barcodes (a cell
+ * type without rows is a model without rows); barcodes without a cell type are in no model (S11).
+ * A barcode listed with two cell types is an error naming the lines. */
+int tsc_scmodels_individual(const tsc_scmat_t *m, tsc_scmodels_t *md);
+int tsc_scmodels_celltype(const tsc_scmat_t *m, const char *path, tsc_scmodels_t *md);
 
 #endif

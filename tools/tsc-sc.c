@@ -18,13 +18,14 @@
 #include "tsc_run.h"
 #include "tsc_stream.h"
 #include "tsc_pcg.h"
+#include "tsc_scem.h"
 
 typedef struct {
     int resume;
     const char *whitelist, *celltype_tsv, *barcode_tag, *umi_tag, *attribute, *feature_type, *no_feature_key;
     const char *nproc, *outdir, *exp_tag, *logfile, *progress, *pooling_mode, *reassign_mode, *seed;
     const char *conf_prob, *overlap_mode, *overlap_threshold, *annotation_class, *stranded_mode;
-    const char *pi_prior, *theta_prior, *em_epsilon, *max_iter, *tenx;
+    const char *pi_prior, *theta_prior, *em_epsilon, *max_iter, *tenx, *backend;
     int updated_sam, every_mode, quiet, debug, ignore_umi, umi_counts, use_likelihood, skip_em, no_10x;
 } sc_opt_t;
 
@@ -58,8 +59,8 @@ static void usage(FILE *fp)
 "  --barcode_tag TAG        [CB]       --umi_tag TAG   [UB]\n"
 "  --attribute KEY          [locus]    --feature_type STR  [exon]\n"
 "  --no_feature_key STR     [__no_feature]\n"
-"  --nproc INT              threads [1]\n"
-"  --celltype_tsv FILE      (celltype pooling: not implemented yet)\n"
+"  --nproc INT              threads (reading; per-cell/per-celltype EM) [1]\n"
+"  --celltype_tsv FILE      BARCODE<TAB>CELLTYPE lines, for --pooling_mode celltype\n"
 "Reporting options:\n"
 "  --outdir DIR             created if missing [assign: . ; resume: the checkpoint's folder]\n"
 "  --exp_tag STR            [assign: stellarscope; resume: stResume]\n"
@@ -67,7 +68,9 @@ static void usage(FILE *fp)
 "  --logfile FILE, --quiet, --debug, --progress INT\n"
 "  --no_10x                 no 10x-style folder;  --10x DIR  put it there instead\n"
 "Run modes:\n"
-"  --pooling_mode MODE      pseudobulk (individual, celltype: not implemented yet) [pseudobulk]\n"
+"  --pooling_mode MODE      pseudobulk, individual (one EM per cell), celltype (one per cell\n"
+"                           type) [assign: pseudobulk; resume: the checkpoint's]\n"
+"  --backend omp|opencl     where the per-cell/per-celltype EM runs (tsc only) [omp]\n"
 "  --reassign_mode LIST     best_exclude, best_conf, best_random, best_average, initial_unique,\n"
 "                           initial_random, total_hits (comma-separated) [best_exclude]\n"
 "  --seed INT               [from the SHA-1 of the input files; resume: the checkpoint's]; -1: random\n"
@@ -261,6 +264,11 @@ static int run_count(const sc_opt_t *o, const char *bindir, const char *stream, 
     tsc_argv_add(&a, "tsc-sccount");
     tsc_argv_add(&a, "-p"); tsc_argv_add(&a, prefix);
     tsc_argv_add(&a, "--reassign-mode"); tsc_argv_add(&a, o->reassign_mode);
+    tsc_argv_add(&a, "--pooling-mode"); tsc_argv_add(&a, o->pooling_mode);
+    if (strcmp(o->pooling_mode, "celltype") == 0) { tsc_argv_add(&a, "--celltype-tsv"); tsc_argv_add(&a, o->celltype_tsv); }
+    tsc_argv_add(&a, "-t"); tsc_argv_add(&a, o->nproc);
+    if (o->backend) { tsc_argv_add(&a, "--backend"); tsc_argv_add(&a, o->backend); }
+    if (tsc_drv_level() >= 3) { tsc_argv_add(&a, "--log-level"); tsc_argv_add(&a, tsc_drv_level() >= 4 ? "4" : "3"); }
     if (o->every_mode) tsc_argv_add(&a, "--use-every-reassign-mode");
     tsc_argv_add(&a, "--conf-prob"); tsc_argv_add(&a, o->conf_prob);
     tsc_argv_add(&a, "--pi-prior"); tsc_argv_add(&a, o->pi_prior);
@@ -288,7 +296,7 @@ static int run_count(const sc_opt_t *o, const char *bindir, const char *stream, 
     COMMENT("command", cmdline);
 #undef COMMENT
     tsc_argv_add(&a, stream);
-    if (!o->skip_em) tsc_drv_log(3, "Fitting model (pseudobulk) and reassigning reads...");
+    if (!o->skip_em) tsc_drv_log(3, "Fitting model (%s) and reassigning reads...", o->pooling_mode);
     if (run1(bindir, &a, NULL) < 0) goto done;
     ret = 0;
 done:
@@ -369,6 +377,15 @@ static int assign(const sc_opt_t *o, const char *bindir, const char *bam, const 
     tsc_argv_add(&fe, "--info"); tsc_argv_add(&fe, ks.s);
     ks.l = 0; ksprintf(&ks, "_no_feature_key=%s", o->no_feature_key);
     tsc_argv_add(&fe, "--info"); tsc_argv_add(&fe, ks.s);
+    /* what resume takes from the checkpoint when not given (spec §12) */
+    ks.l = 0; ksprintf(&ks, "_sc_pooling_mode=%s", o->pooling_mode);
+    tsc_argv_add(&fe, "--info"); tsc_argv_add(&fe, ks.s);
+    if (o->celltype_tsv) {
+        char *rp = realpath(o->celltype_tsv, NULL);
+        ks.l = 0; ksprintf(&ks, "_sc_celltype_tsv=%s", rp ? rp : o->celltype_tsv);
+        free(rp);
+        tsc_argv_add(&fe, "--info"); tsc_argv_add(&fe, ks.s);
+    }
     tsc_argv_add(&fe, "-o"); tsc_argv_add(&fe, tmp);
     tsc_argv_add(&fe, bed); tsc_argv_add(&fe, bam);
     if (run1(bindir, &fe, NULL) < 0) goto done;
@@ -403,7 +420,7 @@ done:
 static int resume(sc_opt_t *o, const char *bindir, const char *ckpt, const char *cmdline, const char *seed_opt, int64_t seed_v)
 {
     tsc_rstream_t *r = tsc_rs_open(ckpt, TSC_KIND_MASK(TSC_KIND_HITS));
-    char *tmp = NULL, *own_outdir = NULL;
+    char *tmp = NULL, *own_outdir = NULL, *own_ct = NULL;
     int ret = -1, deduped;
     int64_t s = 0;
     uint32_t seed;
@@ -418,7 +435,23 @@ static int resume(sc_opt_t *o, const char *bindir, const char *ckpt, const char 
         if (tsc_hdr_get_info_int(h, "_sc_seed", &s) < 0) s = 0;
         seed = (uint32_t)s;
     } else seed = (uint32_t)seed_v;
-    if (!o->pooling_mode) { o->pooling_mode = "pseudobulk"; tsc_drv_log(3, "Using pooling_mode \"pseudobulk\" from checkpoint"); }
+    if (!o->pooling_mode) {
+        const char *pm = tsc_hdr_get_info(h, "_sc_pooling_mode");
+        o->pooling_mode = pm && strcmp(pm, "individual") == 0 ? "individual" : pm && strcmp(pm, "celltype") == 0 ? "celltype" : "pseudobulk";
+        tsc_drv_log(3, "Using pooling_mode \"%s\" from checkpoint", o->pooling_mode);
+    }
+    if (strcmp(o->pooling_mode, "celltype") == 0) { /* spec §12.2: a given table replaces the stored one */
+        const char *ct = tsc_hdr_get_info(h, "_sc_celltype_tsv");
+        if (o->celltype_tsv && ct && strcmp(ct, o->celltype_tsv) != 0)
+            tsc_drv_log(2, "--celltype_tsv %s replaces the checkpoint's %s", o->celltype_tsv, ct);
+        if (!o->celltype_tsv && ct) {
+            if (!(own_ct = strdup(ct))) { tsc_error("out of memory"); goto done; }
+            o->celltype_tsv = own_ct;
+            tsc_drv_log(3, "Using celltype_tsv \"%s\" from checkpoint", own_ct);
+        }
+        if (!o->celltype_tsv) { tsc_error("celltype_tsv is required for pooling mode \"celltype\" (the checkpoint has none)"); goto done; }
+        if (access(o->celltype_tsv, R_OK) < 0) { tsc_error("cannot read %s: %s", o->celltype_tsv, strerror(errno)); goto done; }
+    }
     if (!o->outdir) {
         char *d = strdup(ckpt);
         o->outdir = own_outdir = strdup(dirname(d));
@@ -444,6 +477,8 @@ done:
     free(tmp);
     free(own_outdir);
     if (own_outdir) o->outdir = NULL;
+    if (own_ct) o->celltype_tsv = NULL;
+    free(own_ct);
     return ret;
 }
 
@@ -458,7 +493,7 @@ int main(int argc, char *argv[])
 {
     enum { O_WL = 1000, O_CT, O_BT, O_UT, O_ATTR, O_FT, O_NFK, O_NPROC, O_OUT, O_TAG, O_USAM, O_EVERY, O_LOG, O_QUIET,
            O_DEBUG, O_PROG, O_POOL, O_RM, O_SEED, O_CONF, O_OM, O_OT, O_AC, O_SM, O_IU, O_UC, O_PIP, O_THP, O_EPS,
-           O_MAXIT, O_LIK, O_SKIP, O_TMP, O_NO10X, O_10X };
+           O_MAXIT, O_LIK, O_SKIP, O_TMP, O_NO10X, O_10X, O_BACKEND };
     static const struct option lopts[] = {
         { "whitelist", 1, NULL, O_WL }, { "filtered_bc", 1, NULL, O_WL }, { "celltype_tsv", 1, NULL, O_CT },
         { "barcode_tag", 1, NULL, O_BT }, { "umi_tag", 1, NULL, O_UT }, { "attribute", 1, NULL, O_ATTR },
@@ -472,12 +507,14 @@ int main(int argc, char *argv[])
         { "pi_prior", 1, NULL, O_PIP }, { "theta_prior", 1, NULL, O_THP }, { "em_epsilon", 1, NULL, O_EPS },
         { "max_iter", 1, NULL, O_MAXIT }, { "use_likelihood", 0, NULL, O_LIK }, { "skip_em", 0, NULL, O_SKIP },
         { "tempdir", 1, NULL, O_TMP }, { "no_10x", 0, NULL, O_NO10X }, { "10x", 1, NULL, O_10X },
+        { "backend", 1, NULL, O_BACKEND },
         { "help", 0, NULL, 'h' }, { "version", 0, NULL, 'V' }, { NULL, 0, NULL, 0 }
     };
     static const char *const pools[] = { "pseudobulk", "individual", "celltype", NULL };
     static const char *const strands[] = { "RF", "R", "FR", "F", NULL };
     static const char *const omodes[] = { "threshold", "intersection-strict", "union", NULL };
     static const char *const aclass[] = { "intervaltree", "htseq", NULL };
+    static const char *const backends[] = { "omp", "opencl", NULL };
     sc_opt_t o;
     int c, ret, bad = 0, is_resume;
     char *bindir, *cmd = NULL;
@@ -539,6 +576,7 @@ int main(int argc, char *argv[])
         case O_TMP: break;
         case O_NO10X: o.no_10x = 1; break;
         case O_10X: o.tenx = optarg; break;
+        case O_BACKEND: o.backend = optarg; if (one_of("backend", optarg, backends) < 0) bad = 2; break;
         case 'h': usage(stdout); free(cmd); return tsc_close_stdout() ? 1 : 0;
         case 'V': tsc_print_version(); free(cmd); return tsc_close_stdout() ? 1 : 0;
         default: free(cmd); return tsc_usage_error("unknown option");
@@ -572,9 +610,8 @@ int main(int argc, char *argv[])
         tsc_error("--annotation_class %s is not available (nor upstream); tsc has its own interval index", o.annotation_class);
         free(cmd); return 2;
     }
-    if (o.pooling_mode && strcmp(o.pooling_mode, "pseudobulk") != 0) {
-        tsc_error("--pooling_mode %s is not implemented yet in tsc (only pseudobulk)%s", o.pooling_mode,
-                  strcmp(o.pooling_mode, "celltype") == 0 && !o.celltype_tsv ? "; it would also need --celltype_tsv" : "");
+    if (!is_resume && strcmp(o.pooling_mode, "celltype") == 0 && !o.celltype_tsv) {
+        tsc_error("celltype_tsv is required for pooling mode \"celltype\" (--celltype_tsv FILE)");
         free(cmd); return 2;
     }
     if (o.updated_sam && !is_resume) {
@@ -595,6 +632,14 @@ int main(int argc, char *argv[])
     for (int i = optind; i < argc; i++)
         if (access(argv[i], R_OK) < 0) { tsc_error("cannot read %s: %s", argv[i], strerror(errno)); free(cmd); return 1; }
     if (o.whitelist && access(o.whitelist, R_OK) < 0) { tsc_error("cannot read %s: %s", o.whitelist, strerror(errno)); free(cmd); return 1; }
+    if (o.celltype_tsv && o.pooling_mode && strcmp(o.pooling_mode, "celltype") == 0) {
+        /* read the table now: a bad one fails before the alignments are read */
+        tsc_scmat_t none;
+        tsc_scmodels_t md;
+        memset(&none, 0, sizeof(none));
+        if (tsc_scmodels_celltype(&none, o.celltype_tsv, &md) < 0) { free(cmd); return 1; }
+        tsc_scmodels_free(&md);
+    }
     if (is_resume && o.updated_sam) tsc_drv_log(2, "--updated_sam is ignored by resume (as upstream)");
     /* the seed (§10.1): --seed wraps modulo 2^32, -1 is random, else from the inputs' bytes */
     uint32_t seed = 0;

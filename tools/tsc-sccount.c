@@ -1,7 +1,9 @@
-/* tsc-sccount -- single-cell counts as Stellarscope: pseudobulk EM, the seven reassignment modes,
- * per-barcode Matrix Market files, barcodes, features, stats, and a 10x-style folder.
+/* tsc-sccount -- single-cell counts as Stellarscope: the EM of a pooling mode (pseudobulk, one per
+ * cell, one per cell type), the seven reassignment modes, per-barcode Matrix Market files,
+ * barcodes, features, stats, and a 10x-style folder.
  * Part of tsc (Telescope in C). MIT licence. */
 #include <errno.h>
+#include <stdarg.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -10,21 +12,29 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
+#include <math.h>
 #include <htslib/kstring.h>
 #include "tsc_scq.h"
+#include "tsc_scem.h"
+#include "tsc_run.h"
 
 static void usage(FILE *fp, const tsc_scq_opt_t *o)
 {
     fprintf(fp,
 "Usage: tsc-sccount [options] -p PREFIX [HITS]\n"
 "Single-cell counts from a HITS stream with barcodes (tsc-fetch --sc, then tsc-dedup), as\n"
-"Stellarscope: one EM over all cells (pseudobulk), reassignment, counts per barcode. Writes\n"
+"Stellarscope: the EM of a pooling mode, reassignment, counts per barcode. Writes\n"
 "PREFIX-TE_counts.mtx (first mode), PREFIX-TE_counts.MODE.mtx (the others), PREFIX-barcodes.tsv,\n"
 "PREFIX-features.tsv, PREFIX-stats.final.tsv. HITS '-' or absent: stdin.\n"
 "\n"
 "Options:\n"
 "  -p, --prefix PREFIX       output prefix (required)\n"
-"      --pooling-mode MODE   pseudobulk (individual and celltype: not yet) [pseudobulk]\n"
+"      --pooling-mode MODE   pseudobulk (one EM over all cells), individual (one per cell),\n"
+"                            celltype (one per cell type of --celltype-tsv) [pseudobulk]\n"
+"      --celltype-tsv FILE   BARCODE<TAB>CELLTYPE lines (celltype pooling)\n"
+"  -t, --threads N           threads for the per-cell/per-celltype EM [1]\n"
+"      --backend B           omp or opencl (per-cell/per-celltype EM) [omp]\n"
+"      --platform N, --device N  OpenCL platform and device [first that works]\n"
 "      --reassign-mode LIST  comma-separated: best_exclude, best_conf, best_random, best_average,\n"
 "                            initial_unique, initial_random, total_hits [best_exclude]\n"
 "      --use-every-reassign-mode  append every mode not listed, in the order above\n"
@@ -43,6 +53,8 @@ static void usage(FILE *fp, const tsc_scq_opt_t *o)
 "      --stats-head FILE     lines to put first in the stats file (the driver's options)\n"
 "      --no-align-stats      leave out the AlignInfo section\n"
 "      --no-umi-stats        leave out the UMIInfo section\n"
+"      --log-level N         also log Stellarscope's model lines (Models to fit, ...N models\n"
+"                            fitted, the pooling statistics) as tsc-sc's log at level N (3: INFO)\n"
 "  -v, --verbose             more messages\n"
 "  -h, --help                this help\n"
 "  -V, --version             print the version\n"
@@ -82,10 +94,155 @@ static void stats_kv(kstring_t *ks, const char *stage, const char *mode, const c
     ksprintf(ks, "%s\t%s\t%s\t%s\n", stage, mode, var, val);
 }
 
+static const char *const pool_names[3] = { "pseudobulk", "individual", "celltype" };
+
+/* Stellarscope's model lines at LEVEL (3 INFO, 4 DEBUG): in the driver's log format when
+ * --log-level was given (tsc-sc; LV > 0), else as this tool's info/debug messages */
+static void mlog(int lv, int level, const char *fmt, ...) TSC_PRINTF(3, 4);
+static void mlog(int lv, int level, const char *fmt, ...)
+{
+    char buf[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    if (lv > 0) tsc_drv_log(level, "%s", buf);
+    else if (level >= 4) tsc_debug("%s", buf);
+    else tsc_info("%s", buf);
+}
+
+/* numpy's repr of a float128 (x87 long double): the shortest decimal that reads back, positional
+ * for 1e-4 <= |x| < 1e16 */
+static char *repr_ldouble(long double x, char *buf)
+{
+    char tmp[64], digits[32], *e, *p = buf;
+    int prec, exp10, nd = 0, i;
+    if (isnan(x) || isinf(x) || x == 0) return tsc_repr_double((double)x, buf);
+    for (prec = 1; prec < 21; prec++) {
+        snprintf(tmp, sizeof tmp, "%.*Le", prec - 1, x);
+        if (strtold(tmp, NULL) == x) break;
+    }
+    e = strchr(tmp, 'e');
+    exp10 = atoi(e + 1);
+    for (i = (tmp[0] == '-'); tmp + i < e; i++) if (tmp[i] != '.') digits[nd++] = tmp[i];
+    while (nd > 1 && digits[nd - 1] == '0') nd--;
+    digits[nd] = 0;
+    if (x < 0) *p++ = '-';
+    if (exp10 < -4 || exp10 >= 16) {
+        *p++ = digits[0];
+        if (nd > 1) { *p++ = '.'; memcpy(p, digits + 1, (size_t)nd - 1); p += nd - 1; }
+        sprintf(p, "e%c%02d", exp10 < 0 ? '-' : '+', exp10 < 0 ? -exp10 : exp10);
+    } else if (exp10 < 0) {
+        *p++ = '0'; *p++ = '.';
+        for (i = 0; i < -exp10 - 1; i++) *p++ = '0';
+        memcpy(p, digits, (size_t)nd); p += nd;
+        *p = 0;
+    } else {
+        for (i = 0; i <= exp10; i++) *p++ = i < nd ? digits[i] : '0';
+        *p++ = '.';
+        if (nd > exp10 + 1) { memcpy(p, digits + exp10 + 1, (size_t)(nd - exp10 - 1)); p += nd - exp10 - 1; }
+        else *p++ = '0';
+        *p = 0;
+    }
+    return buf;
+}
+
+typedef struct { int pool, threads, opencl, platform, device, loglv; const char *ctsv; } pool_opt_t;
+
+/* "...N models fitted" every STEP models (as models finish, largest first) */
+typedef struct { int loglv; int64_t step; } progress_t;
+static void progress(void *arg, int64_t n)
+{
+    const progress_t *p = arg;
+    if (n % p->step == 0) mlog(p->loglv, 3, "        ...%" PRId64 " models fitted", n);
+}
+
+/* individual or celltype pooling (stellarscope-spec §8.1, §8.3-§8.5): one EM per model, the
+ * summed z in FIT, the PoolInfo rows into ST */
+static int fit_pooled(const tsc_scmat_t *m, const tsc_scq_opt_t *o, const pool_opt_t *po, tsc_scfit_t *fit, kstring_t *st)
+{
+    tsc_scmodels_t md;
+    tsc_scmfit_t *fits = NULL;
+    int64_t nnz = m->ptr[m->n], step, fitted = 0, nobs = 0, npar = 0;
+    long double tl = 0.0L;
+    int ret = -1;
+    double t0 = tsc_realtime();
+    memset(fit, 0, sizeof(*fit));
+    if ((po->pool == 1 ? tsc_scmodels_individual(m, &md) : tsc_scmodels_celltype(m, po->ctsv, &md)) < 0) return -1;
+    if (!(fit->z = calloc((size_t)nnz + 1, sizeof(double))) || !(fit->zset = calloc((size_t)nnz + 1, 1)) ||
+        !(fits = calloc((size_t)md.n_model + 1, sizeof(*fits)))) {
+        tsc_error("out of memory");
+        goto end;
+    }
+    mlog(po->loglv, 3, "Models to fit: %" PRId64, md.n_model);
+    step = md.n_model > 100 ? 100 : 10;
+    if (po->opencl) {
+        int r = tsc_scem_fit_opencl(m, &md, o, po->threads, po->platform, po->device, fit->z, fit->zset, fits);
+        if (r < 0) {
+            if (r == -2) tsc_error("no OpenCL device for the per-cell/per-celltype EM: use --backend omp");
+            goto end;
+        }
+        for (int64_t g = 0; g < md.n_model; g++) {
+            if (md.rptr[g + 1] == md.rptr[g]) mlog(po->loglv, 3, "        ...not fitting \"%s\" -> no reads found", md.name[g]);
+            if ((g + 1) % step == 0) mlog(po->loglv, 3, "        ...%" PRId64 " models fitted", g + 1);
+        }
+    } else {
+        progress_t pr = { po->loglv, step };
+        for (int64_t g = 0; g < md.n_model; g++)
+            if (md.rptr[g + 1] == md.rptr[g]) mlog(po->loglv, 3, "        ...not fitting \"%s\" -> no reads found", md.name[g]);
+        if (tsc_scem_fit_cpu_progress(m, &md, o, po->threads, fit->z, fit->zset, fits, progress, &pr) < 0) goto end;
+    }
+    /* PoolInfo (§8.5): total_lnl summed in long double (numpy's float128) in model order */
+    for (int64_t g = 0; g < md.n_model; g++) {
+        if (!fits[g].iterations) continue;
+        mlog(po->loglv, 4, "model %s: %d iterations, %s, lnL %.17g, %" PRId64 " observations, %" PRId64 " features",
+             md.name[g], fits[g].iterations, fits[g].converged ? "converged" : "not converged", fits[g].lnl, fits[g].nobs,
+             fits[g].nfeats);
+        fitted++;
+        nobs += fits[g].nobs;
+        npar += 2 * fits[g].nfeats;
+        tl += (long double)fits[g].lnl;
+    }
+    {
+        long double aic = (long double)(2 * npar) - 2.0L * tl;
+        long double bic = (long double)((double)npar * log((double)nobs)) - 2.0L * tl;
+        const char *pn = pool_names[po->pool];
+        char b[64];
+        if (!fitted) aic = bic = 0.0L;
+        ksprintf(st, "PoolInfo\t%s\tAIC\t%s\n", pn, repr_ldouble(aic, b));
+        ksprintf(st, "PoolInfo\t%s\tBIC\t%s\n", pn, repr_ldouble(bic, b));
+        ksprintf(st, "PoolInfo\t%s\tfitted_models\t%" PRId64 "\n", pn, fitted);
+        ksprintf(st, "PoolInfo\t%s\ttotal_lnl\t%s\n", pn, repr_ldouble(tl, b));
+        ksprintf(st, "PoolInfo\t%s\ttotal_obs\t%" PRId64 "\n", pn, nobs);
+        ksprintf(st, "PoolInfo\t%s\ttotal_params\t%" PRId64 "\n", pn, npar);
+        mlog(po->loglv, 3, "Complete data log-likelihood (lnL): %s", tsc_repr_double((double)tl, b));
+        mlog(po->loglv, 3, "  Number of models estimated: %" PRId64, fitted);
+        mlog(po->loglv, 3, "  Total observations: %" PRId64, nobs);
+        mlog(po->loglv, 3, "  Total parameters estimated: %" PRId64, npar);
+        mlog(po->loglv, 3, "    AIC: %s", tsc_repr_double((double)aic, b));
+        mlog(po->loglv, 3, "    BIC: %s", tsc_repr_double((double)bic, b));
+    }
+    {   /* for benchmarks: models, cells and fragments per second */
+        int64_t ncell = 0, nrow = md.rptr[md.n_model];
+        uint8_t *seen = calloc((size_t)m->n_bc + 1, 1);
+        if (seen) for (int64_t r = 0; r < nrow; r++) if (!seen[m->bc[md.rows[r]]]) { seen[m->bc[md.rows[r]]] = 1; ncell++; }
+        free(seen);
+        tsc_info("%s: %" PRId64 " models fitted (%" PRId64 " cells, %" PRId64 " fragments) in %.3f s on %s, %d thread%s",
+                 pool_names[po->pool], fitted, ncell, nrow, tsc_realtime() - t0, po->opencl ? "OpenCL" : "OpenMP",
+                 po->threads, po->threads == 1 ? "" : "s");
+    }
+    ret = 0;
+end:
+    if (ret < 0) tsc_scfit_free(fit);
+    free(fits);
+    tsc_scmodels_free(&md);
+    return ret;
+}
+
 int main(int argc, char *argv[])
 {
     enum { O_POOL = 1000, O_RM, O_ALL, O_CONF, O_PI, O_TH, O_EPS, O_MAXIT, O_LIK, O_UMIC, O_SEED, O_NFK, O_SKIP,
-           O_10X, O_COMM, O_SHEAD, O_NOALN, O_NOUMI };
+           O_10X, O_COMM, O_SHEAD, O_NOALN, O_NOUMI, O_CTSV, O_BACKEND, O_PLAT, O_DEV, O_LOGLV };
     static const struct option lopts[] = {
         { "prefix", 1, NULL, 'p' }, { "pooling-mode", 1, NULL, O_POOL }, { "reassign-mode", 1, NULL, O_RM },
         { "use-every-reassign-mode", 0, NULL, O_ALL }, { "conf-prob", 1, NULL, O_CONF }, { "pi-prior", 1, NULL, O_PI },
@@ -93,7 +250,9 @@ int main(int argc, char *argv[])
         { "use-likelihood", 0, NULL, O_LIK }, { "umi-counts", 0, NULL, O_UMIC }, { "seed", 1, NULL, O_SEED },
         { "no-feature-key", 1, NULL, O_NFK }, { "skip-em", 0, NULL, O_SKIP }, { "10x", 1, NULL, O_10X },
         { "comment", 1, NULL, O_COMM }, { "stats-head", 1, NULL, O_SHEAD }, { "no-align-stats", 0, NULL, O_NOALN },
-        { "no-umi-stats", 0, NULL, O_NOUMI }, TSC_LONGOPT_GLOBAL, { NULL, 0, NULL, 0 }
+        { "no-umi-stats", 0, NULL, O_NOUMI }, { "celltype-tsv", 1, NULL, O_CTSV }, { "threads", 1, NULL, 't' },
+        { "backend", 1, NULL, O_BACKEND }, { "platform", 1, NULL, O_PLAT }, { "device", 1, NULL, O_DEV },
+        { "log-level", 1, NULL, O_LOGLV }, TSC_LONGOPT_GLOBAL, { NULL, 0, NULL, 0 }
     };
     tsc_scq_opt_t o;
     const char *prefix = NULL, *in, *nfk = "__no_feature", *tenx = NULL, *shead = NULL, *rm = NULL;
@@ -104,21 +263,29 @@ int main(int argc, char *argv[])
     tsc_scfit_t fit;
     tsc_sccounts_t cnt[16];
     char *p = NULL;
+    pool_opt_t po = { 0, 1, 0, -1, -1, 0, NULL };
     memset(&fit, 0, sizeof(fit));
     memset(cnt, 0, sizeof(cnt));
 
     tsc_set_progname("tsc-sccount");
     tsc_scq_opt_init(&o);
-    while ((c = getopt_long(argc, argv, "p:" TSC_GETOPT_GLOBAL, lopts, NULL)) >= 0) {
+    while ((c = getopt_long(argc, argv, "p:t:" TSC_GETOPT_GLOBAL, lopts, NULL)) >= 0) {
         switch (c) {
         case 'p': prefix = optarg; break;
         case O_POOL:
-            if (strcmp(optarg, "pseudobulk") != 0) {
-                if (strcmp(optarg, "individual") == 0 || strcmp(optarg, "celltype") == 0)
-                    return tsc_usage_error("--pooling-mode %s is not implemented yet (only pseudobulk)", optarg);
-                return tsc_usage_error("--pooling-mode: '%s' is not pseudobulk, individual or celltype", optarg);
-            }
+            for (po.pool = 0; po.pool < 3 && strcmp(optarg, pool_names[po.pool]) != 0; po.pool++) {}
+            if (po.pool == 3) return tsc_usage_error("--pooling-mode: '%s' is not pseudobulk, individual or celltype", optarg);
             break;
+        case O_CTSV: po.ctsv = optarg; break;
+        case 't': if (tsc_parse_int(optarg, 1, 1024, &po.threads) < 0) return tsc_usage_error("--threads: '%s' is not an integer in 1..1024", optarg); break;
+        case O_BACKEND:
+            if (strcmp(optarg, "omp") == 0) po.opencl = 0;
+            else if (strcmp(optarg, "opencl") == 0) po.opencl = 1;
+            else return tsc_usage_error("--backend: '%s' is not omp or opencl", optarg);
+            break;
+        case O_PLAT: if (tsc_parse_int(optarg, 0, 1000, &po.platform) < 0) return tsc_usage_error("--platform: '%s' is not a non-negative integer", optarg); break;
+        case O_DEV: if (tsc_parse_int(optarg, 0, 1000, &po.device) < 0) return tsc_usage_error("--device: '%s' is not a non-negative integer", optarg); break;
+        case O_LOGLV: if (tsc_parse_int(optarg, 1, 4, &po.loglv) < 0) return tsc_usage_error("--log-level: '%s' is not 1..4", optarg); break;
         case O_RM: rm = optarg; break;
         case O_ALL: all = 1; break;
         case O_CONF:
@@ -151,6 +318,8 @@ int main(int argc, char *argv[])
         }
     }
     if (!prefix) return tsc_usage_error("no output prefix (-p PREFIX)");
+    if (po.pool == 2 && !po.ctsv) return tsc_usage_error("--pooling-mode celltype needs --celltype-tsv FILE");
+    if (po.loglv) tsc_drv_set_level(po.loglv);
     if (rm) {
         char *s = strdup(rm), *tok, *save = NULL;
         o.n_mode = 0;
@@ -223,18 +392,22 @@ int main(int argc, char *argv[])
     if (!(m = tsc_scmat_build(t, nfk))) goto end;
     tsc_hittab_destroy(t);
     t = NULL;
-    if (tsc_scq_fit(m, &o, &fit) < 0) goto end;
-    tsc_info("pseudobulk: %d iterations, %s; lnL %.17g", fit.iterations, fit.converged ? "converged" : "not converged", fit.lnl);
-    {
-        char b[40];
-        stats_kv(&st, "PoolInfo", "pseudobulk", "AIC", tsc_repr_double(fit.aic, b));
-        stats_kv(&st, "PoolInfo", "pseudobulk", "BIC", tsc_repr_double(fit.bic, b));
-        stats_kv(&st, "PoolInfo", "pseudobulk", "fitted_models", fit.nobs ? "1" : "0");
-        stats_kv(&st, "PoolInfo", "pseudobulk", "total_lnl", tsc_repr_double(fit.lnl, b));
-        snprintf(b, sizeof b, "%" PRId64, fit.nobs);
-        stats_kv(&st, "PoolInfo", "pseudobulk", "total_obs", b);
-        snprintf(b, sizeof b, "%" PRId64, 2 * fit.nfeats);
-        stats_kv(&st, "PoolInfo", "pseudobulk", "total_params", b);
+    if (po.pool != 0) {
+        if (fit_pooled(m, &o, &po, &fit, &st) < 0) goto end;
+    } else {
+        if (tsc_scq_fit(m, &o, &fit) < 0) goto end;
+        tsc_info("pseudobulk: %d iterations, %s; lnL %.17g", fit.iterations, fit.converged ? "converged" : "not converged", fit.lnl);
+        {
+            char b[40];
+            stats_kv(&st, "PoolInfo", "pseudobulk", "AIC", tsc_repr_double(fit.aic, b));
+            stats_kv(&st, "PoolInfo", "pseudobulk", "BIC", tsc_repr_double(fit.bic, b));
+            stats_kv(&st, "PoolInfo", "pseudobulk", "fitted_models", fit.nobs ? "1" : "0");
+            stats_kv(&st, "PoolInfo", "pseudobulk", "total_lnl", tsc_repr_double(fit.lnl, b));
+            snprintf(b, sizeof b, "%" PRId64, fit.nobs);
+            stats_kv(&st, "PoolInfo", "pseudobulk", "total_obs", b);
+            snprintf(b, sizeof b, "%" PRId64, 2 * fit.nfeats);
+            stats_kv(&st, "PoolInfo", "pseudobulk", "total_params", b);
+        }
     }
     if (tsc_scq_reassign(m, &fit, &o, cnt) < 0) goto end;
     for (int i = 0; i < o.n_mode; i++) {
@@ -253,7 +426,7 @@ int main(int argc, char *argv[])
         kstring_t ks = { 0, 0, NULL }, cm = { 0, 0, NULL };
         if (i == 0) ksprintf(&ks, "%s-TE_counts.mtx", prefix);
         else ksprintf(&ks, "%s-TE_counts.%s.mtx", prefix, tsc_scq_mode_name(cnt[i].mode));
-        ksprintf(&cm, "PN: tsc\n VN: %s\n pooling_mode: pseudobulk\n reassign_mode: %s%s%s%s", TSC_VERSION,
+        ksprintf(&cm, "PN: tsc\n VN: %s\n pooling_mode: %s\n reassign_mode: %s%s%s%s", TSC_VERSION, pool_names[po.pool],
                  tsc_scq_mode_name(cnt[i].mode), o.umi_counts ? "\n umi_counts: Yes" : "", comment.l ? "\n " : "",
                  comment.l ? comment.s : "");
         FILE *fp = fopen(ks.s, "w");

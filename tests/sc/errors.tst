@@ -7,9 +7,17 @@ P . I=${TSC_DATA:-../data}/golden-sc/input; tsc-sc assign --whitelist $I/whiteli
 P . I=${TSC_DATA:-../data}/golden-sc/input; tsc-sc assign --whitelist $I/whitelist.tsv --outdir $TMPD/o --overlap_mode union $I/sc_se.bam $I/sc.gtf 2> $TMPD/e; test $? -eq 2 && grep -q 'overlap_mode union is not implemented' $TMPD/e
 P . I=${TSC_DATA:-../data}/golden-sc/input; tsc-sc assign --whitelist $I/whitelist.tsv --outdir $TMPD/o --reassign_mode best_exclude,exclude $I/sc_se.bam $I/sc.gtf 2> $TMPD/e; test $? -eq 2 && grep -q "invalid choice 'exclude'" $TMPD/e
 P . I=${TSC_DATA:-../data}/golden-sc/input; tsc-sc assign --whitelist $I/whitelist.tsv --outdir $TMPD/o --conf_prob 0.5 $I/sc_se.bam $I/sc.gtf 2> $TMPD/e; test $? -eq 2 && grep -q 'conf_prob must be in (0.5, 1.0]' $TMPD/e && test ! -e $TMPD/o
-# celltype_without_tsv, celltype_conflict, ind_pi5_theta0: per-cell and per-celltype pooling are not in tsc yet
-P . I=${TSC_DATA:-../data}/golden-sc/input; tsc-sc assign --whitelist $I/whitelist.tsv --outdir $TMPD/o --pooling_mode celltype $I/sc_se.bam $I/sc.gtf 2> $TMPD/e; test $? -eq 2 && grep -q 'pooling_mode celltype is not implemented yet.*celltype_tsv' $TMPD/e
-P . I=${TSC_DATA:-../data}/golden-sc/input; tsc-sc assign --whitelist $I/whitelist.tsv --outdir $TMPD/o --pooling_mode individual --pi_prior 5 --theta_prior 0 $I/sc_se.bam $I/sc.gtf 2> $TMPD/e; test $? -eq 2 && grep -q 'pooling_mode individual is not implemented yet' $TMPD/e
+# celltype_without_tsv (StellarscopeError): the same message, a usage error, nothing written
+P . I=${TSC_DATA:-../data}/golden-sc/input; tsc-sc assign --whitelist $I/whitelist.tsv --outdir $TMPD/o --pooling_mode celltype $I/sc_se.bam $I/sc.gtf 2> $TMPD/e; test $? -eq 2 && grep -q 'celltype_tsv is required for pooling mode "celltype"' $TMPD/e && test ! -e $TMPD/o
+# celltype_conflict (AssertionError): an error naming the file, both lines and both cell types; no count file
+P . I=${TSC_DATA:-../data}/golden-sc/input; tsc-sc assign --quiet --whitelist $I/whitelist.tsv --outdir $TMPD/o --pooling_mode celltype --celltype_tsv $I/celltypes_conflict.tsv $I/sc_se.bam $I/sc.gtf 2> $TMPD/e; test $? -eq 1 && grep -q 'celltypes_conflict.tsv:3: barcode CCATGGCGAAACCAAT has celltype "Bcell" here but "Tcell" on line 1' $TMPD/e && test ! -e $TMPD/o/stellarscope-TE_counts.mtx
+N no_celltype:_lines_are_BARCODE<TAB>CELLTYPE I=${TSC_DATA:-../data}/golden-sc/input; printf 'AAAGATAGAATTCCTT\n' > $TMPD/ct.tsv && tsc-sc assign --quiet --whitelist $I/whitelist.tsv --outdir $TMPD/o --pooling_mode celltype --celltype_tsv $TMPD/ct.tsv $I/sc_se.bam $I/sc.gtf
+N cannot_open_the_celltype_table I=${TSC_DATA:-../data}/golden-sc/input; tsc-sc assign --quiet --whitelist $I/whitelist.tsv --outdir $TMPD/o --pooling_mode celltype --celltype_tsv $TMPD/none.tsv $I/sc_se.bam $I/sc.gtf
+# ind_pi5_theta0 (FloatingPointError, S16): tsc fits in double and lets theta underflow to subnormals
+# and 0 (what numpy gives with underflow ignored); every cell is fitted and no fragment is lost: the
+# unaligned fragments are the 61 UMI duplicates, as in ind_all, and the counts that do not depend on the
+# model (S12) equal ind_all's
+P . I=${TSC_DATA:-../data}/golden-sc; tsc-sc assign --quiet --whitelist $I/input/whitelist.tsv --outdir $TMPD/o --pooling_mode individual --pi_prior 5 --theta_prior 0 --use_every_reassign_mode $I/input/sc_se.bam $I/input/sc.gtf && grep -q 'PoolInfo	individual	fitted_models	30' $TMPD/o/stellarscope-stats.final.tsv && grep -q 'ReassignInfo	best_exclude	unaligned	61' $TMPD/o/stellarscope-stats.final.tsv && grep -v '^%' $TMPD/o/stellarscope-TE_counts.total_hits.mtx > $TMPD/a && grep -v '^%' $I/ind_all/stellarscope-TE_counts.total_hits.mtx | cmp - $TMPD/a && awk -F'\t' '$1 == "ReassignInfo" && $2 == "best_exclude" && $3 != "unaligned" { s += $4 } END { exit s != 356 }' $TMPD/o/stellarscope-stats.final.tsv
 # whitelist_empty (StopIteration): a clear error; no_whitelist (TypeError, S2): runs without a filter
 N is_empty_(give_a_file I=${TSC_DATA:-../data}/golden-sc/input; tsc-sc assign --quiet --whitelist $I/whitelist_empty.tsv --outdir $TMPD/o $I/sc_se.bam $I/sc.gtf
 P . I=${TSC_DATA:-../data}/golden-sc/input; tsc-sc assign --quiet --outdir $TMPD/o $I/sc_se.bam $I/sc.gtf && test "$(wc -l < $TMPD/o/stellarscope-barcodes.tsv)" -eq 33 && cmp $TMPD/o/stellarscope-barcodes.tsv ${TSC_DATA:-../data}/golden-sc/pb_nofilter_all/stellarscope-barcodes.tsv
@@ -51,7 +59,12 @@ P . I=${TSC_DATA:-../data}/golden-sc; gzip -c $I/input/whitelist.tsv > $TMPD/wl.
 P . tsc-dedup --help | grep -q 'Usage: tsc-dedup'
 P . tsc-sccount --help | grep -q 'Usage: tsc-sccount'
 P . tsc-dedup --bogus 2> $TMPD/e; test $? -eq 2 && grep -q 'tsc-dedup: error' $TMPD/e
-P . tsc-sccount -p x --pooling-mode individual 2> $TMPD/e; test $? -eq 2 && grep -q 'not implemented yet' $TMPD/e
+P . tsc-sccount -p x --pooling-mode celltype 2> $TMPD/e; test $? -eq 2 && grep -q 'needs --celltype-tsv' $TMPD/e
+P . tsc-sccount -p x --pooling-mode percell 2> $TMPD/e; test $? -eq 2 && grep -q 'not pseudobulk, individual or celltype' $TMPD/e
+P . tsc-sccount -p x --backend cuda 2> $TMPD/e; test $? -eq 2 && grep -q 'not omp or opencl' $TMPD/e
+P . tsc-sc assign --backend cuda x.bam x.gtf 2> $TMPD/e; test $? -eq 2 && grep -q "invalid choice 'cuda'" $TMPD/e
+# --backend opencl: the same files as omp (kernels/scem.cl on PoCL; pooling.test.sh runs every golden on it)
+P . I=${TSC_DATA:-../data}/golden-sc/input; tsc-sc assign --quiet --whitelist $I/whitelist.tsv --outdir $TMPD/r --skip_em $I/sc_se.bam $I/sc.gtf && tsc-sccount --pooling-mode individual -p $TMPD/omp $TMPD/r/stellarscope-checkpoint.dedup_umi.tsc && tsc-sccount --backend opencl --pooling-mode individual -p $TMPD/cl $TMPD/r/stellarscope-checkpoint.dedup_umi.tsc && cmp $TMPD/omp-TE_counts.mtx $TMPD/cl-TE_counts.mtx && cmp $TMPD/omp-stats.final.tsv $TMPD/cl-stats.final.tsv
 P . tsc-sccount -p x --reassign-mode best_exclude,best_exclude 2> $TMPD/e; test $? -eq 2 && grep -q 'listed twice' $TMPD/e
 P . tsc-fetch --help | grep -q -- '--whitelist FILE'
 # tsc-view shows the per-fragment fields (HFLD sections, format version 2) and reads them back to the same bytes, before and after tsc-dedup
