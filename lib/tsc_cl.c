@@ -1,6 +1,7 @@
 /* tsc_cl.c -- small generic OpenCL helpers: error names, device choice, program build.
  * Part of tsc (Telescope in C). MIT licence. */
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -152,6 +153,16 @@ char *tsc_cl_device_desc(cl_device_id dev, char *buf, size_t size)
     return buf;
 }
 
+/* Sub-devices made so far, kept for the life of the process: PoCL's pthread driver may still
+ * release a finished command's event on a worker thread of a sub-device after the caller has
+ * released its queue, context and sub-device, and crashed there now and then (seen in unit tests
+ * that set up OpenCL many times in one process). A sub-device is made once per (device, count)
+ * and each caller gets its own reference. */
+#define TSC_CL_MAX_SUBDEVS 16
+static struct { cl_device_id parent, sub; int n; } subdevs[TSC_CL_MAX_SUBDEVS];
+static int n_subdevs;
+static pthread_mutex_t subdev_lock = PTHREAD_MUTEX_INITIALIZER;
+
 cl_device_id tsc_cl_cpu_subdevice(cl_device_id dev, int n_threads)
 {
     cl_device_type t = 0;
@@ -162,14 +173,28 @@ cl_device_id tsc_cl_cpu_subdevice(cl_device_id dev, int n_threads)
         clGetDeviceInfo(dev, CL_DEVICE_MAX_COMPUTE_UNITS, sizeof(units), &units, NULL) != CL_SUCCESS ||
         units <= (cl_uint)n_threads)
         return NULL;
+    pthread_mutex_lock(&subdev_lock);
+    for (int i = 0; i < n_subdevs && !sub; i++)
+        if (subdevs[i].parent == dev && subdevs[i].n == n_threads) sub = subdevs[i].sub;
+    if (sub) {
+        clRetainDevice(sub);
+        pthread_mutex_unlock(&subdev_lock);
+        return sub;
+    }
     cl_device_partition_property props[] = {CL_DEVICE_PARTITION_BY_COUNTS, (cl_device_partition_property)n_threads,
                                             CL_DEVICE_PARTITION_BY_COUNTS_LIST_END, 0};
     cl_int err = clCreateSubDevices(dev, props, 1, &sub, &n);
     if (err != CL_SUCCESS || n != 1) {
+        pthread_mutex_unlock(&subdev_lock);
         tsc_debug("OpenCL CPU device not limited to %d threads: clCreateSubDevices: %s", n_threads,
                   tsc_cl_strerror(err));
         return NULL;
     }
+    if (n_subdevs < TSC_CL_MAX_SUBDEVS && clRetainDevice(sub) == CL_SUCCESS) {
+        subdevs[n_subdevs].parent = dev, subdevs[n_subdevs].sub = sub, subdevs[n_subdevs].n = n_threads;
+        n_subdevs++;
+    }
+    pthread_mutex_unlock(&subdev_lock);
     tsc_debug("OpenCL CPU device limited to %d of its %u compute units", n_threads, units);
     return sub;
 }

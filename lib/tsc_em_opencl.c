@@ -131,6 +131,7 @@ static void clem_profile(clem_t *c, const char *name, cl_event ev)
 
 static void clem_release(clem_t *c)
 {
+    if (c->queue) clFinish(c->queue); /* nothing in flight when the objects go */
     cl_mem *mems[] = {&c->indptr, &c->col, &c->q, &c->w, &c->f_amb, &c->f_uni, &c->cscpos, &c->zw,
                       &c->z, &c->cptr, &c->cols_short, &c->cols_long, &c->t, &c->term, &c->leaf, &c->leafsum,
                       &c->rows_long};

@@ -188,6 +188,7 @@ typedef struct {
 
 static void scl_release(scl_t *c)
 {
+    if (c->queue) clFinish(c->queue); /* nothing in flight when the objects go */
     if (c->k) clReleaseKernel(c->k);
     if (c->prog) clReleaseProgram(c->prog);
     if (c->queue) clReleaseCommandQueue(c->queue);
