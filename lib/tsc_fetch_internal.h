@@ -43,6 +43,17 @@ int tsc_fetch_frag_error(const tsc_fetch_t *f, const tsc_frag_t *fr, int code);
 /** Write fragment FR as a HITS record with ordinal ORD if it has a locus. 0 or -1. */
 int tsc_fetch_emit(const tsc_fetch_t *f, tsc_hitw_t *hw, const tsc_frag_t *fr, int64_t ord);
 
+/* BAM records read in large chunks decoded on POOL (tsc_fetch_bam.c) */
+typedef struct tsc_bamrd_t tsc_bamrd_t;
+/** A chunked reader of the records of FP (opened on PATH, its header H read) from where FP
+ * stands, decoding on POOL (NULL: in the caller). NULL if FP is not a BGZF-compressed BAM file
+ * read by name (then use sam_read1) or on OOM. FP is not read from afterwards. */
+tsc_bamrd_t *tsc_bamrd_open(const char *path, samFile *fp, const sam_hdr_t *h, hts_tpool *pool);
+/** The next record into B: as sam_read1 (>= 0; -1 at the end; -2 truncated or corrupted; -3 a
+ * reference out of range; -4 an invalid record or OOM). */
+int tsc_bamrd_read(tsc_bamrd_t *r, bam1_t *b);
+void tsc_bamrd_close(tsc_bamrd_t *r); /* NULL is a no-op */
+
 int tsc_fetch_run_sorted(tsc_fetch_t *f, tsc_hitw_t *hw);
 int tsc_fetch_run_prefilter(tsc_fetch_t *f, tsc_hitw_t *hw);
 
