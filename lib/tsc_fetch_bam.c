@@ -6,11 +6,14 @@
  * cost more than the second core gains.  Here the caller reads the compressed file in chunks of
  * whole BGZF blocks (CHUNK_CBYTES), the pool decodes each chunk into one buffer (libdeflate, as
  * htslib; CRC checked), results come back in file order, and the caller parses the records from
- * the buffer into bam1_t with the checks of htslib's bam_read1 and sam_read1.  With no pool the
- * caller decodes each chunk itself.  Used for BGZF-compressed BAM files read by name (not stdin);
+ * the buffer into bam1_t with the checks of htslib's bam_read1 and sam_read1.  While the next
+ * chunk is not ready, the caller decodes the newest chunk that no thread has started (each chunk
+ * is claimed once, atomically; the pool's job for a claimed chunk does nothing), so on two cores
+ * neither side idles.  With no pool the caller decodes each chunk itself.  Used for BGZF-compressed BAM files read by name (not stdin);
  * everything else goes through sam_read1. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdatomic.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +35,7 @@ typedef struct {
     uint8_t *c, *u;       /* compressed blocks; decoded data */
     size_t nc, mc, nu, mu;
     int err;              /* decoding failed */
+    atomic_int claimed;   /* a thread has started decoding it */
 #ifdef TSC_HAVE_LIBDEFLATE
     struct libdeflate_decompressor *d;
 #endif
@@ -46,6 +50,8 @@ struct tsc_bamrd_t {
     chunk_t *ch;          /* all chunks */
     int n_ch;
     chunk_t **freec;      /* free ones */
+    chunk_t **queued;     /* those on the pool, in file order: a ring from q0 */
+    int q0;
     int n_free;
     /* the compressed file, read ahead */
     uint8_t *fb;
@@ -131,7 +137,8 @@ static void chunk_decode(chunk_t *c)
 
 static void *chunk_job(void *arg)
 {
-    chunk_decode(arg);
+    chunk_t *c = arg;
+    if (atomic_exchange(&c->claimed, 1) == 0) chunk_decode(c);
     return arg;
 }
 
@@ -214,7 +221,9 @@ static int submit(tsc_bamrd_t *r)
             r->submitted_all = 1;
             break;
         }
+        atomic_store(&c->claimed, 0);
         if (hts_tpool_dispatch2(r->pool, r->q, chunk_job, c, -1) < 0) return -1;
+        r->queued[(r->q0 + r->inflight) % (r->max_inflight + 1)] = c;
         r->inflight++;
     }
     return 0;
@@ -231,10 +240,23 @@ static int next_chunk(tsc_bamrd_t *r)
         if (r->pool) {
             if (submit(r) < 0) return -2;
             if (r->inflight == 0) return 0;
-            hts_tpool_result *res = hts_tpool_next_result_wait(r->q);
+            hts_tpool_result *res;
+            while (!(res = hts_tpool_next_result(r->q))) {
+                /* not ready: decode the newest chunk nobody has started, else wait */
+                int i;
+                for (i = r->inflight - 1; i > 0; i--) {
+                    chunk_t *o = r->queued[(r->q0 + i) % (r->max_inflight + 1)];
+                    if (atomic_load_explicit(&o->claimed, memory_order_relaxed) == 0 && atomic_exchange(&o->claimed, 1) == 0) {
+                        chunk_decode(o);
+                        break;
+                    }
+                }
+                if (i == 0) { res = hts_tpool_next_result_wait(r->q); break; }
+            }
             if (!res) return -2;
             c = hts_tpool_result_data(res);
             hts_tpool_delete_result(res, 0);
+            r->q0 = (r->q0 + 1) % (r->max_inflight + 1);
             r->inflight--;
         } else {
             if (!(c = chunk_get(r))) return -2;
@@ -301,7 +323,7 @@ static int bam_room(bam1_t *b, size_t n)
 }
 
 /* A long CIGAR kept in the CG tag (a placeholder "<l_qseq>S<rlen>N" in the CIGAR field) moved
- * back into place, as htslib's bam_tag2cigar does. 0 or -1. */
+ * back into place, as htslib's bam_tag2cigar does. 1 if moved, 0 if not, -1 on error. */
 static int tag2cigar(bam1_t *b)
 {
     bam1_core_t *c = &b->core;
@@ -327,38 +349,74 @@ static int tag2cigar(bam1_t *b)
     memcpy(b->data + cigar_st, b->data + (n4 - fake) + cg_st + 8, n4);
     if (ori > cg_en) memmove(b->data + cg_st + n4 - fake, b->data + cg_en + n4 - fake, ori - cg_en);
     b->l_data -= (int)(n4 + 8);
-    return 0;
+    return 1;
 }
 
-int tsc_bamrd_read(tsc_bamrd_t *r, bam1_t *b)
+int tsc_bamrd_raw(tsc_bamrd_t *r, tsc_bamraw_t *x)
 {
-    bam1_core_t *c = &b->core;
     const uint8_t *p;
-    b->l_data = 0;
     int k = take(r, 4, &p);
     if (k <= 0) return k == 0 ? -1 : k;
     int32_t block = le_to_i32(p);
     if (block < 32) return -4;
     if ((k = take(r, (size_t)block, &p)) <= 0) return k == 0 ? -2 : k;
-    c->tid = le_to_i32(p);
-    c->pos = le_to_i32(p + 4);
     uint32_t x2 = le_to_u32(p + 8), x3 = le_to_u32(p + 12);
+    uint32_t lq = x2 & 0xff, nc = x3 & 0xffff, extranul = lq % 4 ? 4 - lq % 4 : 0;
+    int32_t lseq = le_to_i32(p + 16);
+    x->p = p;
+    x->len = block;
+    x->tid = le_to_i32(p);
+    x->pos = le_to_i32(p + 4);
+    x->flag = x3 >> 16;
+    x->mtid = le_to_i32(p + 20);
+    x->mpos = le_to_i32(p + 24);
+    x->isize = le_to_i32(p + 28);
+    if (lq == 0) return -4;
+    uint32_t nl = (uint32_t)block - 32 + extranul;
+    if (nl > INT_MAX || lseq < 0) return -4;
+    if (((uint64_t)nc << 2) + lq + extranul + (((uint64_t)lseq + 1) >> 1) + (uint64_t)lseq > (uint64_t)nl) return -4;
+    x->qname = (const char *)p + 32;
+    x->l_name = p[32 + lq - 1] ? (int)lq : (int)lq - 1;
+    const uint8_t *cig = p + 32 + lq;
+    x->aux = cig + 4 * nc + ((lseq + 1) >> 1) + lseq;
+    x->l_aux = (int32_t)(p + block - x->aux);
+    if (nc > 0 && lseq > 0 && !(x->flag & BAM_FUNMAP)) { /* bam_cigar2qlen, unaligned */
+        int64_t ql = 0;
+        for (uint32_t i = 0; i < nc; i++) {
+            uint32_t op = le_to_u32(cig + 4 * i);
+            if (bam_cigar_type(bam_cigar_op(op)) & 1) ql += bam_cigar_oplen(op);
+        }
+        if (ql != lseq) {
+            tsc_error("CIGAR and query sequence lengths differ for %.*s", x->l_name, x->qname);
+            return -4;
+        }
+    }
+    if (x->tid >= r->n_targets || x->tid < -1 || x->mtid >= r->n_targets || x->mtid < -1) {
+        errno = ERANGE;
+        return -3;
+    }
+    return 4 + block;
+}
+
+int tsc_bamrd_copy(const tsc_bamraw_t *x, bam1_t *b)
+{
+    bam1_core_t *c = &b->core;
+    const uint8_t *p = x->p;
+    uint32_t x2 = le_to_u32(p + 8), x3 = le_to_u32(p + 12);
+    b->l_data = 0;
+    c->tid = x->tid;
+    c->pos = x->pos;
     c->bin = x2 >> 16;
     c->qual = x2 >> 8 & 0xff;
     c->l_qname = x2 & 0xff;
     c->l_extranul = (c->l_qname % 4 != 0) ? (4 - c->l_qname % 4) : 0;
-    c->flag = x3 >> 16;
+    c->flag = x->flag;
     c->n_cigar = x3 & 0xffff;
     c->l_qseq = le_to_i32(p + 16);
-    c->mtid = le_to_i32(p + 20);
-    c->mpos = le_to_i32(p + 24);
-    c->isize = le_to_i32(p + 28);
-    if (c->l_qname == 0) return -4;
-    uint32_t nl = (uint32_t)block - 32 + c->l_extranul;
-    if (nl > INT_MAX || c->l_qseq < 0) return -4;
-    if (((uint64_t)c->n_cigar << 2) + c->l_qname + c->l_extranul + (((uint64_t)c->l_qseq + 1) >> 1) +
-        (uint64_t)c->l_qseq > (uint64_t)nl)
-        return -4;
+    c->mtid = x->mtid;
+    c->mpos = x->mpos;
+    c->isize = x->isize;
+    uint32_t nl = (uint32_t)x->len - 32 + c->l_extranul;
     if (bam_room(b, nl + 4) < 0) return -4;
     b->l_data = (int)nl;
     const uint8_t *d = p + 32;
@@ -368,20 +426,74 @@ int tsc_bamrd_read(tsc_bamrd_t *r, bam1_t *b)
         else { b->l_data += 4; b->data[c->l_qname++] = '\0'; c->l_extranul = 3; }
     }
     for (int i = 0; i < c->l_extranul; i++) b->data[c->l_qname + i] = '\0';
-    size_t rest = (size_t)block - 32 - (size_t)(x2 & 0xff);
+    size_t rest = (size_t)x->len - 32 - (size_t)(x2 & 0xff);
     memcpy(b->data + c->l_qname + c->l_extranul, d + (x2 & 0xff), rest);
     c->l_qname += c->l_extranul;
-    if (tag2cigar(b) < 0) return -4;
-    if (c->n_cigar > 0 && c->l_qseq > 0 && !(c->flag & BAM_FUNMAP) &&
+    int moved = tag2cigar(b);
+    if (moved < 0) return -4;
+    if (moved && c->l_qseq > 0 && !(c->flag & BAM_FUNMAP) &&
         bam_cigar2qlen((int)c->n_cigar, bam_get_cigar(b)) != c->l_qseq) {
         tsc_error("CIGAR and query sequence lengths differ for %s", bam_get_qname(b));
         return -4;
     }
-    if (c->tid >= r->n_targets || c->tid < -1 || c->mtid >= r->n_targets || c->mtid < -1) {
-        errno = ERANGE;
-        return -3;
+    return 4 + x->len;
+}
+
+int tsc_bamrd_read(tsc_bamrd_t *r, bam1_t *b)
+{
+    tsc_bamraw_t x;
+    b->l_data = 0;
+    int k = tsc_bamrd_raw(r, &x);
+    return k < 0 ? k : tsc_bamrd_copy(&x, b);
+}
+
+int tsc_bamraw_aux_int(const tsc_bamraw_t *x, const char tag[2], int64_t *v)
+{
+    const uint8_t *p = x->aux, *e = x->aux + x->l_aux;
+    while (p + 3 <= e) {
+        int hit = p[0] == (uint8_t)tag[0] && p[1] == (uint8_t)tag[1];
+        uint8_t t = p[2];
+        size_t sz;
+        p += 3;
+        switch (t) {
+        case 'A': case 'c': case 'C': sz = 1; break;
+        case 's': case 'S': sz = 2; break;
+        case 'i': case 'I': case 'f': sz = 4; break;
+        case 'd': sz = 8; break;
+        case 'Z': case 'H': {
+            const uint8_t *z = memchr(p, 0, (size_t)(e - p));
+            if (!z) return 0;
+            if (hit) return 0;
+            p = z + 1;
+            continue;
+        }
+        case 'B': {
+            if (p + 5 > e) return 0;
+            uint8_t st = p[0];
+            uint32_t n = le_to_u32(p + 1);
+            size_t es = st == 'c' || st == 'C' ? 1 : st == 's' || st == 'S' ? 2 : st == 'i' || st == 'I' || st == 'f' ? 4 : 0;
+            if (!es || (uint64_t)n * es > (uint64_t)(e - p - 5)) return 0;
+            if (hit) return 0;
+            p += 5 + (size_t)n * es;
+            continue;
+        }
+        default: return 0;
+        }
+        if (p + sz > e) return 0;
+        if (hit) {
+            switch (t) {
+            case 'c': *v = (int8_t)p[0]; return 1;
+            case 'C': *v = p[0]; return 1;
+            case 's': *v = le_to_i16(p); return 1;
+            case 'S': *v = le_to_u16(p); return 1;
+            case 'i': *v = le_to_i32(p); return 1;
+            case 'I': *v = le_to_u32(p); return 1;
+            default: return 0;
+            }
+        }
+        p += sz;
     }
-    return 4 + block;
+    return 0;
 }
 
 /* ---------------------------------------------------------------- open, close */
@@ -406,7 +518,8 @@ tsc_bamrd_t *tsc_bamrd_open(const char *path, samFile *fp, const sam_hdr_t *h, h
     r->fb_m = 4 * BGZF_MAX;
     r->skip = (size_t)(voff & 0xffff);
     if (!(r->ch = calloc((size_t)r->max_inflight + 1, sizeof(chunk_t))) ||
-        !(r->freec = calloc((size_t)r->max_inflight + 1, sizeof(chunk_t *))) || !(r->fb = malloc(r->fb_m)))
+        !(r->freec = calloc((size_t)r->max_inflight + 1, sizeof(chunk_t *))) ||
+        !(r->queued = calloc((size_t)r->max_inflight + 1, sizeof(chunk_t *))) || !(r->fb = malloc(r->fb_m)))
         goto fail;
     if (pool && !(r->q = hts_tpool_process_init(pool, r->max_inflight, 0))) goto fail;
     if ((r->fd = open(path, O_RDONLY)) < 0 || lseek(r->fd, (off_t)(voff >> 16), SEEK_SET) < 0) goto fail;
@@ -434,6 +547,6 @@ void tsc_bamrd_close(tsc_bamrd_t *r)
         libdeflate_free_decompressor(r->ch[i].d);
 #endif
     }
-    free(r->ch); free(r->freec); free(r->fb); free(r->carry);
+    free(r->ch); free(r->freec); free(r->queued); free(r->fb); free(r->carry);
     free(r);
 }

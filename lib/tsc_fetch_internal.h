@@ -53,6 +53,24 @@ tsc_bamrd_t *tsc_bamrd_open(const char *path, samFile *fp, const sam_hdr_t *h, h
  * reference out of range; -4 an invalid record or OOM). */
 int tsc_bamrd_read(tsc_bamrd_t *r, bam1_t *b);
 void tsc_bamrd_close(tsc_bamrd_t *r); /* NULL is a no-op */
+/** A record in place (valid until the next read): its fixed fields, name and aux data. */
+typedef struct {
+    const uint8_t *p;            /* the record after its length field */
+    int32_t len;                 /* its length */
+    int32_t tid, mtid;
+    hts_pos_t pos, mpos, isize;
+    uint16_t flag;
+    const char *qname;           /* the name: l_name bytes (a NUL follows in a valid file) */
+    int l_name;
+    const uint8_t *aux;          /* the tags: l_aux bytes */
+    int32_t l_aux;
+} tsc_bamraw_t;
+/** The next record in place, with the checks of tsc_bamrd_read but not copied. Same returns. */
+int tsc_bamrd_raw(tsc_bamrd_t *r, tsc_bamraw_t *x);
+/** Record X into B, as tsc_bamrd_read would have (>= 0, or -4). */
+int tsc_bamrd_copy(const tsc_bamraw_t *x, bam1_t *b);
+/** The integer tag TAG of X (types cCsSiI, as bam_aux2i) in *V: 1, or 0 if absent or not an integer. */
+int tsc_bamraw_aux_int(const tsc_bamraw_t *x, const char tag[2], int64_t *v);
 
 int tsc_fetch_run_sorted(tsc_fetch_t *f, tsc_hitw_t *hw);
 int tsc_fetch_run_prefilter(tsc_fetch_t *f, tsc_hitw_t *hw);

@@ -40,12 +40,14 @@ typedef struct {
 typedef struct { uint64_t a, b; } nkey_t;
 static inline khint_t nkey_hash(nkey_t k) { return (khint_t)(k.a >> 32) ^ (khint_t)k.a; }
 static inline int nkey_eq(nkey_t x, nkey_t y) { return x.a == y.a && x.b == y.b; }
-static inline nkey_t name_key(const bam1_t *b)
+static inline nkey_t name_key2(const char *qn, size_t l)
 {
-    const char *qn = bam_get_qname(b);
-    size_t l = b->core.l_qname - 1 - b->core.l_extranul;
     nkey_t k = { tsc_name_hash(qn, l, TSC_SEED1), tsc_name_hash(qn, l, TSC_SEED2) };
     return k;
+}
+static inline nkey_t name_key(const bam1_t *b)
+{
+    return name_key2(bam_get_qname(b), b->core.l_qname - 1 - b->core.l_extranul);
 }
 KHASH_INIT(tname, nkey_t, int64_t, 1, nkey_hash, nkey_eq)
 /* single cell: names of the fragments the barcode/UMI filters drop -> TSC_SC_* reason */
@@ -316,6 +318,7 @@ static int pass1(tsc_fetch_t *f, tstore_t *s, int store, khash_t(scerr) *err)
     samFile *fp = NULL;
     sam_hdr_t *h = NULL;
     hts_itr_t *itr = NULL;
+    tsc_bamrd_t *rd = NULL;
     char **regs = NULL;
     int nreg = 0;
     if (!b) { tsc_error("out of memory"); goto end; }
@@ -342,7 +345,8 @@ static int pass1(tsc_fetch_t *f, tstore_t *s, int store, khash_t(scerr) *err)
     }
     /* no index: the whole file, a first time */
     if (!(fp = tsc_fetch_reopen(f, &h))) goto end;
-    while ((r = sam_read1(fp, h, b)) >= 0) {
+    rd = tsc_bamrd_open(f->path, fp, h, f->pool);
+    while ((r = rd ? tsc_bamrd_read(rd, b) : sam_read1(fp, h, b)) >= 0) {
         int t = touches(f, b, &qb, &nq_m);
         if (t < 0) { tsc_error("out of memory"); goto end; }
         if (t && tstore_get(s, b, name_key(b)) < 0) { tsc_error("out of memory"); goto end; }
@@ -361,6 +365,7 @@ static int pass1(tsc_fetch_t *f, tstore_t *s, int store, khash_t(scerr) *err)
     if (r < -1) { tsc_error("%s: truncated or corrupted input after record %" PRId64, f->path, nrec); goto end; }
     ret = 0;
 end:
+    tsc_bamrd_close(rd);
     if (itr) hts_itr_destroy(itr);
     if (regs) for (int i = 0; i < nreg; i++) free(regs[i]);
     free(regs);
@@ -529,11 +534,52 @@ static int outside_retire(outside_t *o, int32_t tid, hts_pos_t pos)
     return 0;
 }
 
-static int outside_record(outside_t *o, const bam1_t *b, nkey_t n, int64_t idx)
+/* A record of pass 2, from a bam1_t or in place (tsc_bamraw_t) */
+typedef struct {
+    int32_t tid, mtid;
+    hts_pos_t pos, mpos, isize;
+    uint16_t flag;
+    const char *qname;     /* NUL-terminated */
+    int l_name;
+    const bam1_t *b;       /* or */
+    const tsc_bamraw_t *x;
+    char nbuf[256];        /* a name without its NUL in the file */
+} srec_t;
+
+static void srec_bam(srec_t *s, const bam1_t *b)
 {
     const bam1_core_t *c = &b->core;
+    s->tid = c->tid; s->mtid = c->mtid; s->pos = c->pos; s->mpos = c->mpos; s->isize = c->isize; s->flag = c->flag;
+    s->qname = bam_get_qname(b);
+    s->l_name = c->l_qname - 1 - c->l_extranul;
+    s->b = b; s->x = NULL;
+}
+
+static void srec_raw(srec_t *s, const tsc_bamraw_t *x)
+{
+    s->tid = x->tid; s->mtid = x->mtid; s->pos = x->pos; s->mpos = x->mpos; s->isize = x->isize; s->flag = x->flag;
+    s->l_name = x->l_name;
+    s->qname = x->qname;
+    if (x->qname[x->l_name] != '\0') {
+        memcpy(s->nbuf, x->qname, (size_t)x->l_name);
+        s->nbuf[x->l_name] = '\0';
+        s->qname = s->nbuf;
+    }
+    s->b = NULL; s->x = x;
+}
+
+static int srec_as(const srec_t *s, int64_t *v)
+{
+    if (s->x) return tsc_bamraw_aux_int(s->x, "AS", v);
+    const uint8_t *p = bam_aux_get(s->b, "AS");
+    if (p && (*p == 'c' || *p == 'C' || *p == 's' || *p == 'S' || *p == 'i' || *p == 'I')) { *v = bam_aux2i(p); return 1; }
+    return 0;
+}
+
+static int outside_record(outside_t *o, const srec_t *c, nkey_t n, int64_t idx)
+{
     uint16_t flag = c->flag;
-    const char *qn = bam_get_qname(b);
+    const char *qn = c->qname;
     if (first_kind(flag)) {
         int cls, ret;
         if (!(flag & BAM_FPAIRED)) cls = (flag & BAM_FUNMAP) ? TSC_FC_SU : TSC_FC_SM;
@@ -558,11 +604,8 @@ static int outside_record(outside_t *o, const bam1_t *b, nkey_t n, int64_t idx)
         }
     }
     ppval_t v = { idx, 0, flag, 0 };
-    const uint8_t *p = bam_aux_get(b, "AS");
-    if (p && (*p == 'c' || *p == 'C' || *p == 's' || *p == 'S' || *p == 'i' || *p == 'I')) {
-        int64_t x = bam_aux2i(p);
-        if (x >= INT32_MIN / 4 && x <= INT32_MAX / 4) { v.as = (int32_t)x; v.has_as = 1; }
-    }
+    int64_t x;
+    if (srec_as(c, &x) && x >= INT32_MIN / 4 && x <= INT32_MAX / 4) { v.as = (int32_t)x; v.has_as = 1; }
     if (!(flag & BAM_FUNMAP) && !v.has_as) return noas(o, idx, qn);
     if (!(flag & BAM_FPAIRED) || !(flag & BAM_FPROPER_PAIR)) return outside_unit(o, n, &v, NULL, qn);
     /* a proper-pair record: find its mate, or wait for it (§4.3 keys) */
@@ -628,6 +671,7 @@ int tsc_fetch_run_sorted(tsc_fetch_t *f, tsc_hitw_t *hw)
     bam1_t *b = bam_init1();
     samFile *fp = NULL;
     sam_hdr_t *h = NULL;
+    tsc_bamrd_t *rd = NULL;
     int ret = -1, r;
     int64_t nrec = 0;
     int32_t last_tid = -1;
@@ -643,20 +687,30 @@ int tsc_fetch_run_sorted(tsc_fetch_t *f, tsc_hitw_t *hw)
     if (pass1(f, &s, 0, o.err) < 0) goto end;
     tsc_info("%s: %" PRId64 " read names touch a locus", f->path, s.n_fr);
     if (!(fp = tsc_fetch_reopen(f, &h))) goto end;
-    while ((r = sam_read1(fp, h, b)) >= 0) {
-        const bam1_core_t *c = &b->core;
+    rd = tsc_bamrd_open(f->path, fp, h, f->pool);
+    for (;;) {
+        tsc_bamraw_t x;
+        srec_t sr, *c = &sr;
+        if (rd) {
+            if ((r = tsc_bamrd_raw(rd, &x)) < 0) break;
+            srec_raw(&sr, &x);
+        } else {
+            if ((r = sam_read1(fp, h, b)) < 0) break;
+            srec_bam(&sr, b);
+        }
         int32_t t = rank_tid(c->tid);
         if (t < last_tid || (t == last_tid && c->pos < last_pos)) {
             tsc_error("%s: record %" PRId64 " (read %s) is out of coordinate order, though the header says "
                       "SO:coordinate: sort it again (samtools sort) or collate it (samtools collate)",
-                      f->path, nrec + 1, bam_get_qname(b));
+                      f->path, nrec + 1, c->qname);
             goto end;
         }
         last_tid = t; last_pos = c->pos;
         if (outside_retire(&o, t, c->pos) < 0) goto end;
-        nkey_t key = name_key(b);
+        nkey_t key = name_key2(c->qname, (size_t)c->l_name);
         khint_t k = kh_get(tname, s.h, key);
         if (k != kh_end(s.h)) {
+            if (rd && (r = tsc_bamrd_copy(&x, b)) < 0) break;
             if (reduce(&sc, b, nrec, 0) < 0 || tstore_add(&s, kh_val(s.h, k), &sc) < 0) { tsc_error("out of memory"); goto end; }
             tfrag_t *tf = &s.fr[kh_val(s.h, k)];
             if (f->opt.sc && !tf->has_tags && is_first_kind(c->flag)) {
@@ -665,7 +719,7 @@ int tsc_fetch_run_sorted(tsc_fetch_t *f, tsc_hitw_t *hw)
                 tf->has_tags = 1;
                 if ((cb && !(tf->cb = strdup(cb))) || (ub && !(tf->ub = strdup(ub)))) { tsc_error("out of memory"); goto end; }
             }
-        } else if (outside_record(&o, b, key, nrec) < 0) goto end;
+        } else if (outside_record(&o, c, key, nrec) < 0) goto end;
         nrec++;
     }
     if (r < -1) { tsc_error("%s: truncated or corrupted input after record %" PRId64, f->path, nrec); goto end; }
@@ -678,6 +732,7 @@ int tsc_fetch_run_sorted(tsc_fetch_t *f, tsc_hitw_t *hw)
     if (f->opt.sc) tsc_sc_counts_merge(&f->scc, &o.scc);
     ret = 0;
 end:
+    tsc_bamrd_close(rd);
     if (h) sam_hdr_destroy(h);
     if (fp) sam_close(fp);
     if (b) bam_destroy1(b);
