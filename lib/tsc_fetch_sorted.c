@@ -31,9 +31,17 @@
 typedef struct {
     char *name;
     int64_t first;       /* number of its first record (pass 2 or prefilter pass); -1 = unseen */
-    int64_t head, tail;  /* linked list of its records in the store */
+    tsc_rec_t *rec;      /* its records, b_off into blk; freed once processed */
+    hts_pos_t *blk;
+    int32_t n_rec, m_rec, n_blk, m_blk;
+    int32_t nh[3], seen[3]; /* per read (1, 2, unpaired): NH tag, mapped non-supplementary records */
+    uint8_t no_early;    /* never complete before the end (an unmapped record, no NH, ...) */
+    uint8_t done;        /* processed early: emit (a HITS record), map, n_map hold the result */
+    uint8_t emit;
+    uint8_t has_tags;
+    tsc_map_t *map;
+    int32_t n_map;
     char *cb, *ub;       /* single cell: tags of its primary read-1 (or unpaired) record */
-    int has_tags;
 } tfrag_t;
 
 /* Read names are keyed by two 64-bit hashes (a collision needs 2^64 names) */
@@ -71,19 +79,44 @@ typedef struct {
     khash_t(tname) *h;
     tfrag_t *fr;
     int64_t n_fr, m_fr;
-    tsc_rec_t *rec;      /* records (b_off unused: boff[] holds the block offsets) */
-    int64_t *next, *boff;
-    int64_t n_rec, m_rec;
-    hts_pos_t *blk;
-    int64_t n_blk, m_blk;
+    int64_t n_rec;       /* records kept in all */
+    int64_t n_live, max_live; /* records held now, and at most */
+    int64_t n_early;     /* fragments processed before the end */
+    int late;            /* a record came for a fragment processed early */
 } tstore_t;
+
+static void tfrag_free_recs(tfrag_t *t)
+{
+    free(t->rec); free(t->blk);
+    t->rec = NULL; t->blk = NULL;
+    t->n_rec = t->m_rec = t->n_blk = t->m_blk = 0;
+}
 
 static void tstore_free(tstore_t *s)
 {
     if (s->h) kh_destroy(tname, s->h);
-    for (int64_t i = 0; i < s->n_fr; i++) { free(s->fr[i].name); free(s->fr[i].cb); free(s->fr[i].ub); }
-    free(s->fr); free(s->rec); free(s->next); free(s->boff); free(s->blk);
+    for (int64_t i = 0; i < s->n_fr; i++) {
+        free(s->fr[i].name); free(s->fr[i].cb); free(s->fr[i].ub); free(s->fr[i].map);
+        tfrag_free_recs(&s->fr[i]);
+    }
+    free(s->fr);
     memset(s, 0, sizeof(*s));
+}
+
+/* Back to the state after pass 1: the names, nothing seen (for a second pass 2). */
+static void tstore_reset(tstore_t *s)
+{
+    for (int64_t i = 0; i < s->n_fr; i++) {
+        tfrag_t *t = &s->fr[i];
+        free(t->cb); free(t->ub); free(t->map);
+        tfrag_free_recs(t);
+        char *name = t->name;
+        memset(t, 0, sizeof(*t));
+        t->name = name;
+        t->first = -1;
+    }
+    s->n_rec = s->n_live = s->max_live = s->n_early = 0;
+    s->late = 0;
 }
 
 static int grow64(void **a, int64_t *m, int64_t n, size_t sz)
@@ -97,6 +130,18 @@ static int grow64(void **a, int64_t *m, int64_t n, size_t sz)
     return 0;
 }
 
+static int grow32(void **a, int32_t *m, int64_t n, size_t sz)
+{
+    if (n <= *m) return 0;
+    int64_t nm = *m < 8 ? 8 : 2 * (int64_t)*m;
+    if (nm < n) nm = n;
+    if (nm > INT32_MAX) return -1;
+    void *p = realloc(*a, (size_t)nm * sz);
+    if (!p) return -1;
+    *a = p; *m = (int32_t)nm;
+    return 0;
+}
+
 /* The fragment of read B, created if missing. Returns its index, or -1 on OOM. */
 static int64_t tstore_get(tstore_t *s, const bam1_t *b, nkey_t key)
 {
@@ -106,9 +151,9 @@ static int64_t tstore_get(tstore_t *s, const bam1_t *b, nkey_t key)
     if (grow64((void **)&s->fr, &m, s->n_fr + 1, sizeof(tfrag_t)) < 0) return -1;
     s->m_fr = m;
     tfrag_t *t = &s->fr[s->n_fr];
+    memset(t, 0, sizeof(*t));
     if (!(t->name = strdup(bam_get_qname(b)))) return -1;
-    t->first = -1; t->head = t->tail = -1;
-    t->cb = t->ub = NULL; t->has_tags = 0;
+    t->first = -1;
     int ret;
     k = kh_put(tname, s->h, key, &ret);
     if (ret < 0) { free(t->name); return -1; }
@@ -120,23 +165,32 @@ static int64_t tstore_get(tstore_t *s, const bam1_t *b, nkey_t key)
 static int tstore_add(tstore_t *s, int64_t fi, const tsc_frag_t *sc)
 {
     const tsc_rec_t *r = &sc->rec[0];
-    int64_t m = s->m_rec, mn = s->m_rec, mb = s->m_rec;
-    if (grow64((void **)&s->rec, &m, s->n_rec + 1, sizeof(tsc_rec_t)) < 0) return -1;
-    if (grow64((void **)&s->next, &mn, s->n_rec + 1, sizeof(int64_t)) < 0) return -1;
-    if (grow64((void **)&s->boff, &mb, s->n_rec + 1, sizeof(int64_t)) < 0) return -1;
-    s->m_rec = m;
-    if (grow64((void **)&s->blk, &s->m_blk, s->n_blk + 2 * (int64_t)r->n_b, sizeof(hts_pos_t)) < 0) return -1;
-    int64_t i = s->n_rec++;
-    s->rec[i] = *r;
-    s->next[i] = -1;
-    s->boff[i] = s->n_blk;
-    memcpy(s->blk + s->n_blk, sc->blk, 2 * (size_t)r->n_b * sizeof(hts_pos_t));
-    s->n_blk += 2 * (int64_t)r->n_b;
     tfrag_t *t = &s->fr[fi];
-    if (t->tail >= 0) s->next[t->tail] = i; else t->head = i;
-    t->tail = i;
+    if (t->done) { s->late = 1; return 0; }
+    if (grow32((void **)&t->rec, &t->m_rec, (int64_t)t->n_rec + 1, sizeof(tsc_rec_t)) < 0 ||
+        grow32((void **)&t->blk, &t->m_blk, (int64_t)t->n_blk + 2 * r->n_b, sizeof(hts_pos_t)) < 0)
+        return -1;
+    tsc_rec_t *d = &t->rec[t->n_rec++];
+    *d = *r;
+    d->b_off = t->n_blk / 2;
+    memcpy(t->blk + t->n_blk, sc->blk, 2 * (size_t)r->n_b * sizeof(hts_pos_t));
+    t->n_blk += 2 * r->n_b;
     if (t->first < 0) t->first = r->idx;
+    s->n_rec++;
+    if (++s->n_live > s->max_live) s->max_live = s->n_live;
+    /* early completion: NH as STAR and HISAT2 write it (the alignments of each read) */
+    int w = !(r->flag & BAM_FPAIRED) ? 2 : (r->flag & BAM_FREAD1) ? 0 : 1;
+    if ((r->flag & BAM_FUNMAP) || r->nh <= 0 || (t->nh[w] && t->nh[w] != r->nh)) t->no_early = 1;
+    else if (!(r->flag & BAM_FSUPPLEMENTARY)) { t->nh[w] = r->nh; t->seen[w]++; }
     return 0;
+}
+
+/* Has fragment T all the records its NH tags announce? */
+static int tfrag_complete(const tfrag_t *t)
+{
+    if (t->no_early) return 0;
+    if (t->seen[2]) return !t->seen[0] && !t->seen[1] && t->seen[2] == t->nh[2];
+    return t->seen[0] && t->seen[1] && t->seen[0] == t->nh[0] && t->seen[1] == t->nh[1];
 }
 
 static int cmp_first(const void *a, const void *b)
@@ -145,8 +199,58 @@ static int cmp_first(const void *a, const void *b)
     return (x[0] > y[0]) - (x[0] < y[0]);
 }
 
-/* Process every kept fragment in order of its first record: counters and HITS records.
- * PREFILTER: also look for alignments the region pass could not see. */
+/* Process the records of T in FR (scratch): counters; *EMIT: a HITS record (FR's maps). 0 or -1. */
+static int tfrag_process(tsc_fetch_t *f, const tfrag_t *t, tsc_frag_t *fr, int *emit)
+{
+    tsc_frag_clear(fr);
+    if (kputs(t->name, &fr->name) < 0) { tsc_error("out of memory"); return -1; }
+    for (int32_t i = 0; i < t->n_rec; i++)
+        if (tsc_frag_add_rec(fr, &t->rec[i], t->blk + 2 * (int64_t)t->rec[i].b_off) < 0) { tsc_error("out of memory"); return -1; }
+    tsc_frag_primary_first(fr);
+    int e = tsc_frag_process(fr, f->ctx);
+    if (e < 0) return tsc_fetch_frag_error(f, fr, e);
+    tsc_frag_count(&f->cnt, fr);
+    *emit = fr->has_locus;
+    if (f->opt.sc && tsc_sc_classify_tags(f->opt.sc, fr, t->cb, t->ub, &f->scc) != TSC_SC_OK) *emit = 0;
+    return 0;
+}
+
+/* Process T now that it is complete; keep only its result. 0 or -1. */
+static int tfrag_early(tsc_fetch_t *f, tstore_t *s, tfrag_t *t, tsc_frag_t *fr)
+{
+    int emit;
+    if (tfrag_process(f, t, fr, &emit) < 0) return -1;
+    s->n_live -= t->n_rec;
+    tfrag_free_recs(t);
+    t->done = 1;
+    t->emit = (uint8_t)emit;
+    if (emit && fr->n_map > 0) {
+        if (!(t->map = malloc((size_t)fr->n_map * sizeof(tsc_map_t)))) { tsc_error("out of memory"); return -1; }
+        memcpy(t->map, fr->map, (size_t)fr->n_map * sizeof(tsc_map_t));
+    }
+    t->n_map = emit ? fr->n_map : 0;
+    s->n_early++;
+    return 0;
+}
+
+static int emit_hit(tsc_fetch_t *f, tsc_hitw_t *hw, const tfrag_t *t, int32_t n_map, tsc_map_t *map)
+{
+    tsc_hit_t x;
+    memset(&x, 0, sizeof(x));
+    x.frag = t->first;
+    x.name = f->opt.keep_names ? t->name : NULL;
+    x.n_map = x.m_map = n_map;
+    x.map = map;
+    if (f->opt.sc) {
+        x.n_fld = 2;
+        x.fld[0] = t->cb;
+        x.fld[1] = t->ub;
+    }
+    return tsc_hitw_add(hw, &x);
+}
+
+/* Process every kept fragment not yet processed, and write the HITS records of all in order of
+ * their first record.  PREFILTER: also look for alignments the region pass could not see. */
 static int tstore_flush(tsc_fetch_t *f, tstore_t *s, tsc_hitw_t *hw, int prefilter)
 {
     int64_t *ord = malloc((size_t)(s->n_fr ? s->n_fr : 1) * 2 * sizeof(int64_t)), n = 0;
@@ -159,29 +263,13 @@ static int tstore_flush(tsc_fetch_t *f, tstore_t *s, tsc_hitw_t *hw, int prefilt
     qsort(ord, (size_t)n, 2 * sizeof(int64_t), cmp_first);
     for (int64_t k = 0; k < n; k++) {
         const tfrag_t *t = &s->fr[ord[2 * k + 1]];
-        tsc_frag_clear(&fr);
-        if (kputs(t->name, &fr.name) < 0) { tsc_error("out of memory"); goto end; }
-        for (int64_t i = t->head; i >= 0; i = s->next[i])
-            if (tsc_frag_add_rec(&fr, &s->rec[i], s->blk + s->boff[i]) < 0) { tsc_error("out of memory"); goto end; }
-        tsc_frag_primary_first(&fr);
-        int e = tsc_frag_process(&fr, f->ctx);
-        if (e < 0) { tsc_fetch_frag_error(f, &fr, e); goto end; }
-        tsc_frag_count(&f->cnt, &fr);
-        if (f->opt.sc) {
-            if (tsc_sc_classify_tags(f->opt.sc, &fr, t->cb, t->ub, &f->scc) != TSC_SC_OK || !fr.has_locus) continue;
-            tsc_hit_t x;
-            memset(&x, 0, sizeof(x));
-            x.frag = t->first;
-            x.name = f->opt.keep_names ? fr.name.s : NULL;
-            x.n_map = x.m_map = fr.n_map;
-            x.map = fr.map;
-            x.n_fld = 2;
-            x.fld[0] = t->cb;
-            x.fld[1] = t->ub;
-            if (tsc_hitw_add(hw, &x) < 0) goto end;
+        int emit;
+        if (t->done) {
+            if (t->emit && emit_hit(f, hw, t, t->n_map, t->map) < 0) goto end;
             continue;
         }
-        if (tsc_fetch_emit(f, hw, &fr, t->first) < 0) goto end;
+        if (tfrag_process(f, t, &fr, &emit) < 0) goto end;
+        if (emit && emit_hit(f, hw, t, fr.n_map, fr.map) < 0) goto end;
         if (prefilter) {
             /* per read (1, 2, unpaired): records seen against NH; a mapped mate never seen */
             int32_t seen[3] = { 0, 0, 0 }, nh[3] = { 0, 0, 0 }, any_nh = 0, mate_missing = 0, nmapped = 0;
@@ -663,11 +751,21 @@ static void outside_finish(outside_t *o)
 
 /* ---------------------------------------------------------------- the runs */
 
-int tsc_fetch_run_sorted(tsc_fetch_t *f, tsc_hitw_t *hw)
+static void outside_free(outside_t *o)
 {
-    tstore_t s = { 0 };
-    outside_t o = { 0 };
-    tsc_frag_t sc;
+    if (o->extra) kh_destroy(nk8, o->extra);
+    if (o->r1unm) kh_destroy(nk8, o->r1unm);
+    if (o->mates) kh_destroy(pp, o->mates);
+    free(o->due);
+    o->extra = o->r1unm = NULL; o->mates = NULL; o->due = NULL;
+}
+
+/* Pass 2: every record; the kept fragments' records into S (processed as soon as their NH tags
+ * say they are complete, with EARLY), the others counted in O. 0; 1 if a record came for a
+ * fragment processed early (S->late: run again without EARLY); -1 on error. */
+static int pass2(tsc_fetch_t *f, tstore_t *s, outside_t *o, int early)
+{
+    tsc_frag_t sc, fr;
     bam1_t *b = bam_init1();
     samFile *fp = NULL;
     sam_hdr_t *h = NULL;
@@ -677,15 +775,13 @@ int tsc_fetch_run_sorted(tsc_fetch_t *f, tsc_hitw_t *hw)
     int32_t last_tid = -1;
     hts_pos_t last_pos = -1;
     tsc_frag_init(&sc);
-    o.f = f;
-    tsc_frag_counts_init(&o.cnt);
-    tsc_sc_counts_init(&o.scc);
-    s.h = kh_init(tname);
-    o.extra = kh_init(nk8); o.r1unm = kh_init(nk8); o.mates = kh_init(pp);
-    if (!b || !s.h || !o.extra || !o.r1unm || !o.mates) { tsc_error("out of memory"); goto end; }
-    if (f->opt.sc && !(o.err = kh_init(scerr))) { tsc_error("out of memory"); goto end; }
-    if (pass1(f, &s, 0, o.err) < 0) goto end;
-    tsc_info("%s: %" PRId64 " read names touch a locus", f->path, s.n_fr);
+    tsc_frag_init(&fr);
+    tsc_frag_counts_init(&o->cnt);
+    tsc_sc_counts_init(&o->scc);
+    o->sc_ok = 0;
+    o->n_due = 0;
+    o->extra = kh_init(nk8); o->r1unm = kh_init(nk8); o->mates = kh_init(pp);
+    if (!b || !o->extra || !o->r1unm || !o->mates) { tsc_error("out of memory"); goto end; }
     if (!(fp = tsc_fetch_reopen(f, &h))) goto end;
     rd = tsc_bamrd_open(f->path, fp, h, f->pool);
     for (;;) {
@@ -706,30 +802,28 @@ int tsc_fetch_run_sorted(tsc_fetch_t *f, tsc_hitw_t *hw)
             goto end;
         }
         last_tid = t; last_pos = c->pos;
-        if (outside_retire(&o, t, c->pos) < 0) goto end;
+        if (outside_retire(o, t, c->pos) < 0) goto end;
         nkey_t key = name_key2(c->qname, (size_t)c->l_name);
-        khint_t k = kh_get(tname, s.h, key);
-        if (k != kh_end(s.h)) {
+        khint_t k = kh_get(tname, s->h, key);
+        if (k != kh_end(s->h)) {
             if (rd && (r = tsc_bamrd_copy(&x, b)) < 0) break;
-            if (reduce(&sc, b, nrec, 0) < 0 || tstore_add(&s, kh_val(s.h, k), &sc) < 0) { tsc_error("out of memory"); goto end; }
-            tfrag_t *tf = &s.fr[kh_val(s.h, k)];
+            tfrag_t *tf = &s->fr[kh_val(s->h, k)];
+            if (reduce(&sc, b, nrec, 1) < 0 || tstore_add(s, kh_val(s->h, k), &sc) < 0) { tsc_error("out of memory"); goto end; }
+            if (s->late) { ret = 1; goto end; }
             if (f->opt.sc && !tf->has_tags && is_first_kind(c->flag)) {
                 const char *cb, *ub;
                 tsc_sc_tags(f->opt.sc, b, &cb, &ub);
                 tf->has_tags = 1;
                 if ((cb && !(tf->cb = strdup(cb))) || (ub && !(tf->ub = strdup(ub)))) { tsc_error("out of memory"); goto end; }
             }
-        } else if (outside_record(&o, c, key, nrec) < 0) goto end;
+            if (early && tfrag_complete(tf) && tfrag_early(f, s, tf, &fr) < 0) goto end;
+        } else if (outside_record(o, c, key, nrec) < 0) goto end;
         nrec++;
     }
     if (r < -1) { tsc_error("%s: truncated or corrupted input after record %" PRId64, f->path, nrec); goto end; }
-    if (outside_retire(&o, INT32_MAX, HTS_POS_MAX) < 0) goto end;
-    outside_finish(&o);
+    if (outside_retire(o, INT32_MAX, HTS_POS_MAX) < 0) goto end;
+    outside_finish(o);
     f->n_records = nrec;
-    tsc_info("%s: %" PRId64 " records kept for %" PRId64 " fragments near the loci", f->path, s.n_rec, s.n_fr);
-    if (tstore_flush(f, &s, hw, 0) < 0) goto end;
-    tsc_frag_counts_merge(&f->cnt, &o.cnt);
-    if (f->opt.sc) tsc_sc_counts_merge(&f->scc, &o.scc);
     ret = 0;
 end:
     tsc_bamrd_close(rd);
@@ -737,12 +831,40 @@ end:
     if (fp) sam_close(fp);
     if (b) bam_destroy1(b);
     tsc_frag_free(&sc);
+    tsc_frag_free(&fr);
+    return ret;
+}
+
+int tsc_fetch_run_sorted(tsc_fetch_t *f, tsc_hitw_t *hw)
+{
+    tstore_t s = { 0 };
+    outside_t o = { 0 };
+    int ret = -1, r;
+    o.f = f;
+    if (!(s.h = kh_init(tname))) { tsc_error("out of memory"); goto end; }
+    if (f->opt.sc && !(o.err = kh_init(scerr))) { tsc_error("out of memory"); goto end; }
+    if (pass1(f, &s, 0, o.err) < 0) goto end;
+    tsc_info("%s: %" PRId64 " read names touch a locus", f->path, s.n_fr);
+    if ((r = pass2(f, &s, &o, 1)) < 0) goto end;
+    if (r == 1) {
+        tsc_info("%s: a read has more records than its NH tags say (supplementary alignments?): "
+                 "reading the file again, keeping every record near the loci to the end", f->path);
+        outside_free(&o);
+        tstore_reset(&s);
+        tsc_frag_counts_init(&f->cnt);
+        tsc_sc_counts_init(&f->scc);
+        if (pass2(f, &s, &o, 0) != 0) goto end;
+    }
+    tsc_info("%s: %" PRId64 " records kept for %" PRId64 " fragments near the loci, %" PRId64 " of those processed "
+             "early (NH tags), %" PRId64 " records held at most", f->path, s.n_rec, s.n_fr, s.n_early, s.max_live);
+    if (tstore_flush(f, &s, hw, 0) < 0) goto end;
+    tsc_frag_counts_merge(&f->cnt, &o.cnt);
+    if (f->opt.sc) tsc_sc_counts_merge(&f->scc, &o.scc);
+    ret = 0;
+end:
     tstore_free(&s);
-    if (o.extra) kh_destroy(nk8, o.extra);
-    if (o.r1unm) kh_destroy(nk8, o.r1unm);
-    if (o.mates) kh_destroy(pp, o.mates);
+    outside_free(&o);
     if (o.err) kh_destroy(scerr, o.err);
-    free(o.due);
     return ret;
 }
 
