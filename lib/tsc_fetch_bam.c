@@ -28,7 +28,7 @@
 #include "tsc_fetch_internal.h"
 
 #define CHUNK_CBYTES (128 * 1024) /* compressed bytes per chunk (whole blocks; 1 block more at most) */
-#define MAX_CHUNKS 32             /* chunks in flight at most: ~0.6 MB each with its decoded data */
+#define MAX_CHUNKS 16             /* chunks in flight at most: ~0.7 MB each with its decoded data */
 #define BGZF_MAX 65536            /* largest BGZF block, compressed or not */
 
 typedef struct {
