@@ -35,6 +35,8 @@ typedef struct {
     uint8_t *c, *u;       /* compressed blocks; decoded data */
     size_t nc, mc, nu, mu;
     int err;              /* decoding failed */
+    size_t skip;          /* decoded bytes before the first record */
+    size_t keep;          /* decoded bytes up to the end of its range (SIZE_MAX: all) */
     atomic_int claimed;   /* a thread has started decoding it */
 #ifdef TSC_HAVE_LIBDEFLATE
     struct libdeflate_decompressor *d;
@@ -62,6 +64,10 @@ struct tsc_bamrd_t {
     chunk_t *cur;
     size_t cur_off;
     size_t skip;          /* bytes of the first block before the first record (the header's tail) */
+    /* ranges of virtual offsets [u, v) to read (an index's chunks), or none: to the end */
+    uint64_t *rg;
+    int n_rg, i_rg, rg_open;
+    int64_t cpos;         /* compressed offset of the next block in the open range */
     uint8_t *carry;       /* a record that spans chunks */
     size_t m_carry;
 };
@@ -133,6 +139,7 @@ static void chunk_decode(chunk_t *c)
         off += (size_t)bl;
     }
     if (uo != c->nu) { c->err = 1; c->nu = uo; } /* the records before the bad block still count */
+    else if (c->keep < c->nu) c->nu = c->keep;
 }
 
 static void *chunk_job(void *arg)
@@ -166,10 +173,32 @@ static int chunk_cut(tsc_bamrd_t *r, chunk_t *c)
 {
     c->nc = c->nu = 0;
     c->err = 0;
+    c->skip = r->skip;
+    r->skip = 0;
+    c->keep = SIZE_MAX;
+    int64_t cend = -1;    /* in a range: the compressed offset of its last block */
+    if (r->rg) {
+        for (;;) {
+            if (r->i_rg == r->n_rg) return 0;
+            uint64_t u = r->rg[2 * r->i_rg], v = r->rg[2 * r->i_rg + 1];
+            if (!r->rg_open) {
+                if (u >= v) { r->i_rg++; continue; }
+                if (lseek(r->fd, (off_t)(u >> 16), SEEK_SET) < 0) return -1;
+                r->fb_n = r->fb_off = 0;
+                r->file_eof = 0;
+                r->cpos = (int64_t)(u >> 16);
+                c->skip = (size_t)(u & 0xffff);
+                r->rg_open = 1;
+            }
+            cend = (int64_t)(v >> 16);
+            if ((v & 0xffff) == 0 && r->cpos >= cend) { r->rg_open = 0; r->i_rg++; if (c->nc) return 1; continue; }
+            break;
+        }
+    }
     while (c->nc < CHUNK_CBYTES) {
         if (fb_want(r, 18 + BGZF_MAX) < 0) return -1;
         size_t avail = r->fb_n - r->fb_off;
-        if (avail == 0) break;
+        if (avail == 0) { if (r->rg) return -1; break; } /* a range past the end of the file */
         const uint8_t *p = r->fb + r->fb_off;
         int64_t bl = block_len(p, avail);
         if (bl <= 0 || (size_t)bl > avail) return -1; /* not BGZF, or a block cut short */
@@ -186,6 +215,20 @@ static int chunk_cut(tsc_bamrd_t *r, chunk_t *c)
         c->nc += (size_t)bl;
         c->nu += isz;
         r->fb_off += (size_t)bl;
+        if (r->rg) {
+            uint64_t v = r->rg[2 * r->i_rg + 1];
+            int64_t at = r->cpos;
+            r->cpos += bl;
+            if (at == cend) { /* the range ends in this block */
+                if ((v & 0xffff) > isz) return -1;
+                c->keep = c->nu - isz + (v & 0xffff);
+                r->rg_open = 0;
+                r->i_rg++;
+                break;
+            }
+            if ((v & 0xffff) == 0 && r->cpos >= cend) { r->rg_open = 0; r->i_rg++; break; }
+            if (at > cend) return -1;
+        }
     }
     if (c->nc == 0) return 0;
     if (c->nu > c->mu) {
@@ -267,10 +310,9 @@ static int next_chunk(tsc_bamrd_t *r)
         r->cur = c;
         r->cur_off = 0;
         if (c->err) r->bad = 1; /* after its good blocks */
-        if (r->skip > 0) { /* the first chunk: the header's tail */
-            if (r->skip > c->nu) { r->bad = 1; return -2; }
-            r->cur_off = r->skip;
-            r->skip = 0;
+        if (c->skip > 0) { /* the header's tail, or a range starting inside a block */
+            if (c->skip > c->nu) { r->bad = 1; return -2; }
+            r->cur_off = c->skip;
         }
         if (r->cur_off < c->nu) return 1;
         r->freec[r->n_free++] = c; r->cur = NULL; /* only an empty (EOF) block */
@@ -498,6 +540,34 @@ int tsc_bamraw_aux_int(const tsc_bamraw_t *x, const char tag[2], int64_t *v)
 
 /* ---------------------------------------------------------------- open, close */
 
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+tsc_bamrd_t *tsc_bamrd_open_ranges(const char *path, samFile *fp, const sam_hdr_t *h, hts_tpool *pool,
+                                   const uint64_t *uv, int n)
+{
+    tsc_bamrd_t *r = tsc_bamrd_open(path, fp, h, pool);
+    if (!r) return NULL;
+    r->skip = 0;
+    if (!(r->rg = malloc((size_t)(n ? n : 1) * 2 * sizeof(uint64_t)))) { tsc_bamrd_close(r); return NULL; }
+    memcpy(r->rg, uv, (size_t)n * 2 * sizeof(uint64_t));
+    qsort(r->rg, (size_t)n, 2 * sizeof(uint64_t), cmp_u64);
+    int k = 0;
+    for (int i = 0; i < n; i++) { /* merged where they overlap or touch */
+        if (k > 0 && r->rg[2 * i] <= r->rg[2 * k - 1]) {
+            if (r->rg[2 * i + 1] > r->rg[2 * k - 1]) r->rg[2 * k - 1] = r->rg[2 * i + 1];
+        } else {
+            r->rg[2 * k] = r->rg[2 * i]; r->rg[2 * k + 1] = r->rg[2 * i + 1];
+            k++;
+        }
+    }
+    r->n_rg = k;
+    return r;
+}
+
 tsc_bamrd_t *tsc_bamrd_open(const char *path, samFile *fp, const sam_hdr_t *h, hts_tpool *pool)
 {
 #if !defined(HTS_LITTLE_ENDIAN)
@@ -547,6 +617,6 @@ void tsc_bamrd_close(tsc_bamrd_t *r)
         libdeflate_free_decompressor(r->ch[i].d);
 #endif
     }
-    free(r->ch); free(r->freec); free(r->queued); free(r->fb); free(r->carry);
+    free(r->ch); free(r->freec); free(r->queued); free(r->fb); free(r->rg); free(r->carry);
     free(r);
 }

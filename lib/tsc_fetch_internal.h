@@ -49,6 +49,10 @@ typedef struct tsc_bamrd_t tsc_bamrd_t;
  * stands, decoding on POOL (NULL: in the caller). NULL if FP is not a BGZF-compressed BAM file
  * read by name (then use sam_read1) or on OOM. FP is not read from afterwards. */
 tsc_bamrd_t *tsc_bamrd_open(const char *path, samFile *fp, const sam_hdr_t *h, hts_tpool *pool);
+/** The same, reading only the records in the ranges of virtual offsets UV[2i] .. UV[2i+1]
+ * (I < N; an index's chunks, in any order, overlapping or not: merged), in file order. */
+tsc_bamrd_t *tsc_bamrd_open_ranges(const char *path, samFile *fp, const sam_hdr_t *h, hts_tpool *pool,
+                                   const uint64_t *uv, int n);
 /** The next record into B: as sam_read1 (>= 0; -1 at the end; -2 truncated or corrupted; -3 a
  * reference out of range; -4 an invalid record or OOM). */
 int tsc_bamrd_read(tsc_bamrd_t *r, bam1_t *b);

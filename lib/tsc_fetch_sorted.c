@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <inttypes.h>
+#include <htslib/hts_endian.h>
 #include <htslib/khash.h>
 #include "tsc_fetch_internal.h"
 
@@ -142,8 +143,15 @@ static int grow32(void **a, int32_t *m, int64_t n, size_t sz)
     return 0;
 }
 
+static int64_t tstore_get2(tstore_t *s, const char *name, size_t len, nkey_t key);
+
 /* The fragment of read B, created if missing. Returns its index, or -1 on OOM. */
 static int64_t tstore_get(tstore_t *s, const bam1_t *b, nkey_t key)
+{
+    return tstore_get2(s, bam_get_qname(b), b->core.l_qname - 1 - b->core.l_extranul, key);
+}
+
+static int64_t tstore_get2(tstore_t *s, const char *name, size_t len, nkey_t key)
 {
     khint_t k = kh_get(tname, s->h, key);
     if (k != kh_end(s->h)) return kh_val(s->h, k);
@@ -152,7 +160,7 @@ static int64_t tstore_get(tstore_t *s, const bam1_t *b, nkey_t key)
     s->m_fr = m;
     tfrag_t *t = &s->fr[s->n_fr];
     memset(t, 0, sizeof(*t));
-    if (!(t->name = strdup(bam_get_qname(b)))) return -1;
+    if (!(t->name = strndup(name, len))) return -1;
     t->first = -1;
     int ret;
     k = kh_put(tname, s->h, key, &ret);
@@ -316,9 +324,31 @@ static int cmp_reg(const void *a, const void *b)
     return (x->beg > y->beg) - (x->beg < y->beg);
 }
 
+/* The index's chunks (pairs of virtual offsets, *N_OUT of them) of the records overlapping the
+ * loci regions; NULL with *N_OUT = 0 if none, -1 on error (logged). */
+static uint64_t *loci_chunks(const tsc_fetch_t *f, reg_t *r, int64_t k, int *n_out)
+{
+    uint64_t *uv = NULL;
+    int64_t n = 0, m = 0;
+    *n_out = 0;
+    for (int64_t i = 0; i < k; i++) {
+        hts_itr_t *it = sam_itr_queryi(f->idx, r[i].tid, r[i].beg, r[i].end);
+        if (!it) { tsc_error("%s: cannot query the index %s", f->path, f->idx_path); free(uv); *n_out = -1; return NULL; }
+        if (grow64((void **)&uv, &m, n + it->n_off, 2 * sizeof(uint64_t)) < 0 || n + it->n_off > INT32_MAX) {
+            hts_itr_destroy(it);
+            tsc_error("out of memory"); free(uv); *n_out = -1; return NULL;
+        }
+        for (int j = 0; j < it->n_off; j++) { uv[2 * n] = it->off[j].u; uv[2 * n + 1] = it->off[j].v; n++; }
+        hts_itr_destroy(it);
+    }
+    *n_out = (int)n;
+    return uv;
+}
+
 /* Region strings for the iterator: every locus interval on a BAM reference, extended one base to
- * the right (a block starting right after a locus still overlaps it: Q1), merged. */
-static char **loci_regions(const tsc_fetch_t *f, int *n_out)
+ * the right (a block starting right after a locus still overlaps it: Q1), merged.  With UV, also
+ * the index's chunks of those regions (loci_chunks) in *UV, *N_UV. */
+static char **loci_regions(const tsc_fetch_t *f, int *n_out, uint64_t **uv, int *n_uv)
 {
     const tsc_annot_t *a = f->annot;
     int32_t *c2t = malloc((size_t)(a->n_chrom ? a->n_chrom : 1) * sizeof(int32_t));
@@ -341,6 +371,10 @@ static char **loci_regions(const tsc_fetch_t *f, int *n_out)
         } else r[k++] = r[i];
     }
     if (k > INT32_MAX) goto fail;
+    if (uv) {
+        *uv = loci_chunks(f, r, k, n_uv);
+        if (*n_uv < 0) { free(c2t); free(r); *n_out = -1; return NULL; }
+    }
     out = calloc((size_t)(k ? k : 1), sizeof(char *));
     if (!out) goto fail;
     for (int64_t i = 0; i < k; i++) {
@@ -381,6 +415,26 @@ static int touches(tsc_fetch_t *f, const bam1_t *b, int64_t **q, int64_t *mq)
     return 0;
 }
 
+/* Does the mapped record X overlap a locus on its own reference, as the index's iterator over the
+ * loci regions sees it (its span [pos, end) against the loci extended one base each side)? */
+static int touches_raw(tsc_fetch_t *f, const tsc_bamraw_t *x, int64_t **q, int64_t *mq)
+{
+    if ((x->flag & BAM_FUNMAP) || x->tid < 0 || x->tid >= f->ctx->n_tid) return 0;
+    int32_t chrom = f->ctx->tid2chrom[x->tid];
+    if (chrom < 0) return 0;
+    const uint8_t *cig = x->p + 32 + (le_to_u32(x->p + 8) & 0xff);
+    uint32_t nc = le_to_u32(x->p + 12) & 0xffff;
+    hts_pos_t rlen = 0;
+    for (uint32_t i = 0; i < nc; i++) {
+        uint32_t op = le_to_u32(cig + 4 * i);
+        if (bam_cigar_type(bam_cigar_op(op)) & 2) rlen += bam_cigar_oplen(op);
+    }
+    if (rlen == 0) rlen = 1;
+    hts_pos_t s = x->pos > 0 ? x->pos - 1 : 0, e = x->pos + rlen;
+    int64_t nq = tsc_annot_query(f->annot, chrom, s, e, q, mq);
+    return nq < 0 ? -1 : nq > 0;
+}
+
 static int reduce(tsc_frag_t *sc, const bam1_t *b, int64_t idx, int want_nh)
 {
     tsc_frag_clear(sc);
@@ -411,8 +465,28 @@ static int pass1(tsc_fetch_t *f, tstore_t *s, int store, khash_t(scerr) *err)
     int nreg = 0;
     if (!b) { tsc_error("out of memory"); goto end; }
     if (f->idx && !err) {
-        if (!(regs = loci_regions(f, &nreg)) && nreg < 0) goto end;
-        if (nreg == 0) { ret = 0; goto end; }
+        uint64_t *uv = NULL;
+        int nuv = 0;
+        if (!(regs = loci_regions(f, &nreg, store ? NULL : &uv, &nuv)) && nreg < 0) goto end;
+        if (nreg == 0) { free(uv); ret = 0; goto end; }
+        /* names only: the index's chunks of the regions through the chunked reader */
+        if (!store && (rd = tsc_bamrd_open_ranges(f->path, f->fp, f->hdr, f->pool, uv, nuv))) {
+            tsc_bamraw_t x;
+            free(uv);
+            while ((r = tsc_bamrd_raw(rd, &x)) >= 0) {
+                int t = touches_raw(f, &x, &qb, &nq_m);
+                if (t < 0) { tsc_error("out of memory"); goto end; }
+                if (t && tstore_get2(s, x.qname, (size_t)x.l_name, name_key2(x.qname, (size_t)x.l_name)) < 0) {
+                    tsc_error("out of memory");
+                    goto end;
+                }
+                nrec++;
+            }
+            if (r < -1) { tsc_error("%s: truncated or corrupted input in the loci regions", f->path); goto end; }
+            ret = 0;
+            goto end;
+        }
+        free(uv);
         if (!(itr = sam_itr_regarray(f->idx, f->hdr, regs, (unsigned)nreg))) {
             tsc_error("%s: cannot iterate over the loci regions with the index %s", f->path, f->idx_path);
             goto end;
