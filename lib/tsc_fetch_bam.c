@@ -160,7 +160,9 @@ static int fb_want(tsc_bamrd_t *r, size_t n)
         r->fb_n -= r->fb_off; r->fb_off = 0;
     }
     while (r->fb_n < n && !r->file_eof) {
-        ssize_t k = read(r->fd, r->fb + r->fb_n, r->fb_m - r->fb_n);
+        size_t room = r->fb_m - r->fb_n;
+        if (r->rg && room > n - r->fb_n + BGZF_MAX) room = n - r->fb_n + BGZF_MAX; /* ranges: little past */
+        ssize_t k = read(r->fd, r->fb + r->fb_n, room);
         if (k < 0) { if (errno == EINTR) continue; r->file_err = 1; return -1; }
         if (k == 0) r->file_eof = 1;
         r->fb_n += (size_t)k;
@@ -196,11 +198,16 @@ static int chunk_cut(tsc_bamrd_t *r, chunk_t *c)
         }
     }
     while (c->nc < CHUNK_CBYTES) {
-        if (fb_want(r, 18 + BGZF_MAX) < 0) return -1;
+        if (fb_want(r, r->rg ? 18 + 256 : 18 + BGZF_MAX) < 0) return -1;
         size_t avail = r->fb_n - r->fb_off;
         if (avail == 0) { if (r->rg) return -1; break; } /* a range past the end of the file */
         const uint8_t *p = r->fb + r->fb_off;
         int64_t bl = block_len(p, avail);
+        if (r->rg && bl > 0 && (size_t)bl > avail) {
+            if (fb_want(r, (size_t)bl) < 0) return -1;
+            avail = r->fb_n - r->fb_off;
+            p = r->fb + r->fb_off;
+        }
         if (bl <= 0 || (size_t)bl > avail) return -1; /* not BGZF, or a block cut short */
         uint32_t isz = le_to_u32(p + bl - 4);
         if (isz > BGZF_MAX) return -1;
