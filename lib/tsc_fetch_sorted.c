@@ -29,12 +29,23 @@
 
 /* ---------------------------------------------------------------- the kept fragments (T) */
 
+/* A kept record, packed: BAM's fields are 32-bit (a fragment with a wider value is kept unpacked) */
+typedef struct {
+    int64_t idx;
+    int32_t pos, mpos, isize, tid, mtid, as, nh;
+    uint16_t flag, n_b;
+    uint8_t has_as, bad_cigar;
+} prec_t;
+
 typedef struct {
     char *name;
     int64_t first;       /* number of its first record (pass 2 or prefilter pass); -1 = unseen */
-    tsc_rec_t *rec;      /* its records, b_off into blk; freed once processed */
+    prec_t *prec;        /* its records, packed, until processed; blocks in pblk (start, end) */
+    int32_t *pblk;
+    tsc_rec_t *rec;      /* or (wide) as they are, b_off into blk */
     hts_pos_t *blk;
-    int32_t n_rec, m_rec, n_blk, m_blk;
+    int32_t n_rec, m_rec, n_blk, m_blk; /* of the arrays in use; n_blk counts values */
+    uint8_t wide;
     int32_t nh[3], seen[3]; /* per read (1, 2, unpaired): NH tag, mapped non-supplementary records */
     uint8_t no_early;    /* never complete before the end (an unmapped record, no NH, ...) */
     uint8_t done;        /* processed early: emit (a HITS record), map, n_map hold the result */
@@ -84,13 +95,37 @@ typedef struct {
     int64_t n_live, max_live; /* records held now, and at most */
     int64_t n_early;     /* fragments processed before the end */
     int late;            /* a record came for a fragment processed early */
+    hts_pos_t *ublk;     /* scratch: blocks of an unpacked record */
+    int32_t m_ublk;
 } tstore_t;
 
 static void tfrag_free_recs(tfrag_t *t)
 {
-    free(t->rec); free(t->blk);
-    t->rec = NULL; t->blk = NULL;
+    free(t->prec); free(t->pblk); free(t->rec); free(t->blk);
+    t->prec = NULL; t->pblk = NULL; t->rec = NULL; t->blk = NULL;
     t->n_rec = t->m_rec = t->n_blk = t->m_blk = 0;
+    t->wide = 0;
+}
+
+static inline int fits32(hts_pos_t x) { return x >= INT32_MIN && x <= INT32_MAX; }
+
+/* Packed record I of T (not wide) as a tsc_rec_t with its blocks in *BLK (scratch of *MB). */
+static int prec_unpack(const tfrag_t *t, int32_t i, tsc_rec_t *r, hts_pos_t **blk, int32_t *mb, int32_t *boff)
+{
+    const prec_t *p = &t->prec[i];
+    memset(r, 0, sizeof(*r));
+    r->idx = p->idx; r->pos = p->pos; r->mpos = p->mpos; r->isize = p->isize;
+    r->tid = p->tid; r->mtid = p->mtid; r->as = p->as; r->nh = p->nh;
+    r->flag = p->flag; r->n_b = p->n_b; r->has_as = p->has_as; r->bad_cigar = p->bad_cigar;
+    if (2 * (int32_t)p->n_b > *mb) {
+        int32_t m = 2 * (int32_t)p->n_b;
+        hts_pos_t *q = realloc(*blk, (size_t)m * sizeof(hts_pos_t));
+        if (!q) return -1;
+        *blk = q; *mb = m;
+    }
+    for (int32_t k = 0; k < 2 * (int32_t)p->n_b; k++) (*blk)[k] = t->pblk[*boff + k];
+    *boff += 2 * p->n_b;
+    return 0;
 }
 
 static void tstore_free(tstore_t *s)
@@ -101,6 +136,7 @@ static void tstore_free(tstore_t *s)
         tfrag_free_recs(&s->fr[i]);
     }
     free(s->fr);
+    free(s->ublk);
     memset(s, 0, sizeof(*s));
 }
 
@@ -134,7 +170,7 @@ static int grow64(void **a, int64_t *m, int64_t n, size_t sz)
 static int grow32(void **a, int32_t *m, int64_t n, size_t sz)
 {
     if (n <= *m) return 0;
-    int64_t nm = *m < 8 ? 8 : 2 * (int64_t)*m;
+    int64_t nm = *m == 0 ? n : 2 * (int64_t)*m; /* first: what is asked (NH says how many) */
     if (nm < n) nm = n;
     if (nm > INT32_MAX) return -1;
     void *p = realloc(*a, (size_t)nm * sz);
@@ -175,13 +211,50 @@ static int tstore_add(tstore_t *s, int64_t fi, const tsc_frag_t *sc)
     const tsc_rec_t *r = &sc->rec[0];
     tfrag_t *t = &s->fr[fi];
     if (t->done) { s->late = 1; return 0; }
-    if (grow32((void **)&t->rec, &t->m_rec, (int64_t)t->n_rec + 1, sizeof(tsc_rec_t)) < 0 ||
-        grow32((void **)&t->blk, &t->m_blk, (int64_t)t->n_blk + 2 * r->n_b, sizeof(hts_pos_t)) < 0)
-        return -1;
-    tsc_rec_t *d = &t->rec[t->n_rec++];
-    *d = *r;
-    d->b_off = t->n_blk / 2;
-    memcpy(t->blk + t->n_blk, sc->blk, 2 * (size_t)r->n_b * sizeof(hts_pos_t));
+    int fit = !t->wide && fits32(r->pos) && fits32(r->mpos) && fits32(r->isize) && r->n_b <= UINT16_MAX;
+    for (int32_t k = 0; fit && k < 2 * r->n_b; k++) fit = fits32(sc->blk[k]);
+    if (!fit && !t->wide) { /* unpack what is there */
+        tsc_rec_t *w = NULL;
+        hts_pos_t *wb = NULL, *tmp = NULL;
+        int32_t mt = 0, boff = 0;
+        if (t->n_rec && (!(w = malloc((size_t)t->n_rec * sizeof(tsc_rec_t))) ||
+                         !(wb = malloc((size_t)(t->n_blk ? t->n_blk : 1) * sizeof(hts_pos_t))))) { free(w); return -1; }
+        for (int32_t i = 0; i < t->n_rec; i++) {
+            int32_t b0 = boff;
+            if (prec_unpack(t, i, &w[i], &tmp, &mt, &boff) < 0) { free(w); free(wb); free(tmp); return -1; }
+            w[i].b_off = b0 / 2;
+            memcpy(wb + b0, tmp, 2 * (size_t)w[i].n_b * sizeof(hts_pos_t));
+        }
+        free(tmp);
+        free(t->prec); free(t->pblk);
+        t->prec = NULL; t->pblk = NULL;
+        t->rec = w; t->blk = wb;
+        t->m_rec = t->n_rec; t->m_blk = t->n_blk;
+        t->wide = 1;
+    }
+    /* room: all the records NH announces at once (STAR, HISAT2), else doubling */
+    int64_t want = t->n_rec + 1;
+    if (t->m_rec == 0 && r->nh > 0) want = (r->flag & BAM_FPAIRED ? 2 : 1) * (int64_t)r->nh;
+    int64_t wantb = t->n_blk + 2 * (int64_t)r->n_b;
+    if (t->m_blk == 0 && want > 1) wantb = want * 2 * (int64_t)r->n_b;
+    if (t->wide) {
+        if (grow32((void **)&t->rec, &t->m_rec, want, sizeof(tsc_rec_t)) < 0 ||
+            grow32((void **)&t->blk, &t->m_blk, wantb, sizeof(hts_pos_t)) < 0)
+            return -1;
+        tsc_rec_t *d = &t->rec[t->n_rec++];
+        *d = *r;
+        d->b_off = t->n_blk / 2;
+        memcpy(t->blk + t->n_blk, sc->blk, 2 * (size_t)r->n_b * sizeof(hts_pos_t));
+    } else {
+        if (grow32((void **)&t->prec, &t->m_rec, want, sizeof(prec_t)) < 0 ||
+            grow32((void **)&t->pblk, &t->m_blk, wantb, sizeof(int32_t)) < 0)
+            return -1;
+        prec_t *d = &t->prec[t->n_rec++];
+        d->idx = r->idx; d->pos = (int32_t)r->pos; d->mpos = (int32_t)r->mpos; d->isize = (int32_t)r->isize;
+        d->tid = r->tid; d->mtid = r->mtid; d->as = r->as; d->nh = r->nh;
+        d->flag = r->flag; d->n_b = (uint16_t)r->n_b; d->has_as = r->has_as; d->bad_cigar = r->bad_cigar;
+        for (int32_t k = 0; k < 2 * r->n_b; k++) t->pblk[t->n_blk + k] = (int32_t)sc->blk[k];
+    }
     t->n_blk += 2 * r->n_b;
     if (t->first < 0) t->first = r->idx;
     s->n_rec++;
@@ -208,12 +281,21 @@ static int cmp_first(const void *a, const void *b)
 }
 
 /* Process the records of T in FR (scratch): counters; *EMIT: a HITS record (FR's maps). 0 or -1. */
-static int tfrag_process(tsc_fetch_t *f, const tfrag_t *t, tsc_frag_t *fr, int *emit)
+static int tfrag_process(tsc_fetch_t *f, tstore_t *s, const tfrag_t *t, tsc_frag_t *fr, int *emit)
 {
+    hts_pos_t **blk = &s->ublk; /* scratch of the unpacking */
+    int32_t *mb = &s->m_ublk;
     tsc_frag_clear(fr);
     if (kputs(t->name, &fr->name) < 0) { tsc_error("out of memory"); return -1; }
-    for (int32_t i = 0; i < t->n_rec; i++)
-        if (tsc_frag_add_rec(fr, &t->rec[i], t->blk + 2 * (int64_t)t->rec[i].b_off) < 0) { tsc_error("out of memory"); return -1; }
+    int32_t boff = 0;
+    for (int32_t i = 0; i < t->n_rec; i++) {
+        if (t->wide) {
+            if (tsc_frag_add_rec(fr, &t->rec[i], t->blk + 2 * (int64_t)t->rec[i].b_off) < 0) { tsc_error("out of memory"); return -1; }
+        } else {
+            tsc_rec_t r;
+            if (prec_unpack(t, i, &r, blk, mb, &boff) < 0 || tsc_frag_add_rec(fr, &r, *blk) < 0) { tsc_error("out of memory"); return -1; }
+        }
+    }
     tsc_frag_primary_first(fr);
     int e = tsc_frag_process(fr, f->ctx);
     if (e < 0) return tsc_fetch_frag_error(f, fr, e);
@@ -227,7 +309,7 @@ static int tfrag_process(tsc_fetch_t *f, const tfrag_t *t, tsc_frag_t *fr, int *
 static int tfrag_early(tsc_fetch_t *f, tstore_t *s, tfrag_t *t, tsc_frag_t *fr)
 {
     int emit;
-    if (tfrag_process(f, t, fr, &emit) < 0) return -1;
+    if (tfrag_process(f, s, t, fr, &emit) < 0) return -1;
     s->n_live -= t->n_rec;
     tfrag_free_recs(t);
     t->done = 1;
@@ -276,7 +358,7 @@ static int tstore_flush(tsc_fetch_t *f, tstore_t *s, tsc_hitw_t *hw, int prefilt
             if (t->emit && emit_hit(f, hw, t, t->n_map, t->map) < 0) goto end;
             continue;
         }
-        if (tfrag_process(f, t, &fr, &emit) < 0) goto end;
+        if (tfrag_process(f, s, t, &fr, &emit) < 0) goto end;
         if (emit && emit_hit(f, hw, t, fr.n_map, fr.map) < 0) goto end;
         if (prefilter) {
             /* per read (1, 2, unpaired): records seen against NH; a mapped mate never seen */

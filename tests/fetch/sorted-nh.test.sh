@@ -7,7 +7,9 @@
 #     -t 1 and -t 2, and the records and counters of the collated file;
 #  2. NH tags that understate (a record comes after its fragment was processed) make tsc-fetch say
 #     so and read the file again: the same stream;
-#  3. with -v, the run reports how many fragments were processed early (most of them here).
+#  3. with -v, the run reports how many fragments were processed early (most of them here);
+#  4. a fragment with a position beyond 2^31 (SAM on a long reference: kept records are packed in
+#     32 bits, such a fragment is kept unpacked) gives the records of the collated file.
 set -eu
 T=$TMPD
 fail() { echo "sorted-nh.test.sh: $*" >&2; exit 1; }
@@ -65,4 +67,20 @@ for t in 1 2; do
     k=$(sed -n 's/.* records kept for \([0-9]*\) fragments near the loci.*/\1/p' "$T/nh.err")
     [ -n "$e" ] && [ "$e" -gt $((k / 2)) ] || { cat "$T/nh.err" >&2; fail "-t $t: too few fragments processed early ($e of $k)"; }
 done
+
+# 4. positions beyond 2^31
+{
+    printf '@HD\tVN:1.6\tSO:coordinate\n@SQ\tSN:big\tLN:3000000000\n'
+    printf 'w1\t99\tbig\t1001\t3\t50M\t=\t2500000001\t2499999050\t*\t*\tAS:i:-3\tNH:i:1\n'
+    printf 'w2\t99\tbig\t2000\t3\t50M\t=\t2100\t150\t*\t*\tAS:i:-1\tNH:i:1\n'
+    printf 'w2\t147\tbig\t2100\t3\t50M\t=\t2000\t-150\t*\t*\tAS:i:-2\tNH:i:1\n'
+    printf 'w1\t147\tbig\t2500000001\t3\t50M\t=\t1001\t-2499999050\t*\t*\tAS:i:-4\tNH:i:1\n'
+} > "$T/w.sam"
+printf 'big\t2500000010\t2500000500\tFAR\t0\t+\nbig\t1900\t2120\tNEAR\t0\t+\n' > "$T/w.bed"
+awk '/^@/ { print; next } { r[$1] = r[$1] $0 "\n" } END { printf "%s%s", r["w1"], r["w2"] }' "$T/w.sam" |
+    sed 's/SO:coordinate/SO:unsorted/' > "$T/wc.sam"
+tsc-fetch -n "$T/w.bed" "$T/wc.sam" | tsc-view - | awk -f "$AWK" | LC_ALL=C sort > "$T/wc.txt"
+tsc-fetch -n "$T/w.bed" "$T/w.sam" | tsc-view - | awk -f "$AWK" | LC_ALL=C sort > "$T/ws.txt"
+grep -q '^R.w1.FAR.' "$T/wc.txt" || { cat "$T/wc.txt" >&2; fail "beyond 2^31: w1 has no FAR mapping"; }
+cmp -s "$T/wc.txt" "$T/ws.txt" || { diff "$T/wc.txt" "$T/ws.txt" >&2; fail "beyond 2^31: sorted differs from collated"; }
 exit 0
