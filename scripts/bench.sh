@@ -141,6 +141,7 @@ fi
 F=$(tsc tsc-fetch) M=$(tsc tsc-matrix) B=$(tsc tsc-blocks) E=$(tsc tsc-em) R=$(tsc tsc-report) G=$(tsc tsc-regions)
 bench "tsc-fetch exact (collated)" "$FLOOR" "tsc-fetch" "'$F' -t $N '$BED' '$BAM' > /dev/null"
 bench "tsc-fetch exact (sorted)" "$SFLOOR" "tsc-fetch" "'$F' -t $N '$BED' '$SBAM' > /dev/null"
+bench "tsc-fetch --prefilter (sorted)" "$SFLOOR" "tsc-fetch" "'$F' --prefilter -t $N '$BED' '$SBAM' > /dev/null"
 # one thread each: tsc-fetch -t 1 against samtools view -c without -@
 FLOOR1="samtools view -c -t1 (collated)"
 SFLOOR1="samtools view -c -t1 (sorted)"
@@ -148,7 +149,6 @@ bench "$FLOOR1" "$FLOOR1" "" "samtools view -c '$BAM'"
 bench "tsc-fetch exact -t 1 (collated)" "$FLOOR1" "tsc-fetch" "'$F' -t 1 '$BED' '$BAM' > /dev/null"
 bench "$SFLOOR1" "$SFLOOR1" "" "samtools view -c '$SBAM'"
 bench "tsc-fetch exact -t 1 (sorted)" "$SFLOOR1" "tsc-fetch" "'$F' -t 1 '$BED' '$SBAM' > /dev/null"
-bench "tsc-fetch --prefilter (sorted)" "$SFLOOR" "tsc-fetch" "'$F' --prefilter -t $N '$BED' '$SBAM' > /dev/null"
 mkdir -p "$work/pipe"
 bench "whole pipe (collated)" "$FLOOR" "tsc-regions tsc-fetch tsc-matrix tsc-blocks tsc-em tsc-report" \
     "'$G' '$GTF' > '$work/pipe/loci.bed' && '$F' -t $N '$work/pipe/loci.bed' '$BAM' | '$M' | '$B' | '$E' -t $N | '$R' -o '$work/pipe/sample'"
