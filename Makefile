@@ -41,10 +41,14 @@ SANFLAGS =
 endif
 BIN      = $(if $(filter 1,$(SAN)),$(B)/bin,bin)
 
-ALL_CPPFLAGS = -Ilib -I$(B) $(HTS_CFLAGS) -DTSC_VERSION='"$(VERSION)"' -DCL_TARGET_OPENCL_VERSION=120 $(CPPFLAGS)
+# libdeflate (tsc-fetch decodes BGZF with it, as htslib does; zlib if it is missing)
+DEFLATE_LIBS  := $(shell pkg-config --exists libdeflate 2>/dev/null && echo -ldeflate)
+DEFLATE_FLAGS := $(if $(DEFLATE_LIBS),-DTSC_HAVE_LIBDEFLATE)
+
+ALL_CPPFLAGS = -Ilib -I$(B) $(HTS_CFLAGS) $(DEFLATE_FLAGS) -DTSC_VERSION='"$(VERSION)"' -DCL_TARGET_OPENCL_VERSION=120 $(CPPFLAGS)
 ALL_CFLAGS   = $(WFLAGS) $(CFLAGS) -fopenmp $(SANFLAGS)
 ALL_LDFLAGS  = -fopenmp $(SANFLAGS) $(LDFLAGS)
-ALL_LIBS     = $(HTS_LIBS) -lOpenCL -lz -lm -lpthread $(LIBS)
+ALL_LIBS     = $(HTS_LIBS) $(DEFLATE_LIBS) -lOpenCL -lz -lm -lpthread $(LIBS)
 
 LIB_SRC  = $(wildcard lib/*.c)
 LIB_OBJ  = $(LIB_SRC:lib/%.c=$(B)/lib/%.o)

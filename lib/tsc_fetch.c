@@ -769,6 +769,7 @@ static int run_collated(tsc_fetch_t *f, tsc_hitw_t *hw)
     int64_t nrec = 0;
     hts_tpool_process *q = NULL;
     bam1_t *pend = bam_init1();
+    tsc_bamrd_t *rd = tsc_bamrd_open(f->path, f->fp, f->hdr, f->pool);
     /* batches: all of them (for cleanup), the free ones, and the jobs */
     maxb = f->pool ? 2 * hts_tpool_size(f->pool) + 4 : 1;
     if (maxb > MAX_BATCHES) maxb = MAX_BATCHES;
@@ -793,7 +794,7 @@ static int run_collated(tsc_fetch_t *f, tsc_hitw_t *hw)
     } while (0)
     NEW_BATCH();
     for (;;) {
-        r = sam_read1(f->fp, f->hdr, pend);
+        r = rd ? tsc_bamrd_read(rd, pend) : sam_read1(f->fp, f->hdr, pend);
         if (r < -1) { read_error(f->path, nrec, r); goto end; }
         int eof = r == -1;
         int newb = !eof && (cur->n == 0 || !same_qname(pend, cur->b[cur->n - 1]));
@@ -863,6 +864,7 @@ end:
     for (int i = 0; i < nall; i++) batch_free(all[i]);
     free(all); free(freeb); free(jobs);
     if (pend) bam_destroy1(pend);
+    tsc_bamrd_close(rd);
     window_free(&cs.recent);
     window_free(&cs.orphans);
     return ret;

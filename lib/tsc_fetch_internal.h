@@ -43,6 +43,39 @@ int tsc_fetch_frag_error(const tsc_fetch_t *f, const tsc_frag_t *fr, int code);
 /** Write fragment FR as a HITS record with ordinal ORD if it has a locus. 0 or -1. */
 int tsc_fetch_emit(const tsc_fetch_t *f, tsc_hitw_t *hw, const tsc_frag_t *fr, int64_t ord);
 
+/* BAM records read in large chunks decoded on POOL (tsc_fetch_bam.c) */
+typedef struct tsc_bamrd_t tsc_bamrd_t;
+/** A chunked reader of the records of FP (opened on PATH, its header H read) from where FP
+ * stands, decoding on POOL (NULL: in the caller). NULL if FP is not a BGZF-compressed BAM file
+ * read by name (then use sam_read1) or on OOM. FP is not read from afterwards. */
+tsc_bamrd_t *tsc_bamrd_open(const char *path, samFile *fp, const sam_hdr_t *h, hts_tpool *pool);
+/** The same, reading only the records in the ranges of virtual offsets UV[2i] .. UV[2i+1]
+ * (I < N; an index's chunks, in any order, overlapping or not: merged), in file order. */
+tsc_bamrd_t *tsc_bamrd_open_ranges(const char *path, samFile *fp, const sam_hdr_t *h, hts_tpool *pool,
+                                   const uint64_t *uv, int n);
+/** The next record into B: as sam_read1 (>= 0; -1 at the end; -2 truncated or corrupted; -3 a
+ * reference out of range; -4 an invalid record or OOM). */
+int tsc_bamrd_read(tsc_bamrd_t *r, bam1_t *b);
+void tsc_bamrd_close(tsc_bamrd_t *r); /* NULL is a no-op */
+/** A record in place (valid until the next read): its fixed fields, name and aux data. */
+typedef struct {
+    const uint8_t *p;            /* the record after its length field */
+    int32_t len;                 /* its length */
+    int32_t tid, mtid;
+    hts_pos_t pos, mpos, isize;
+    uint16_t flag;
+    const char *qname;           /* the name: l_name bytes (a NUL follows in a valid file) */
+    int l_name;
+    const uint8_t *aux;          /* the tags: l_aux bytes */
+    int32_t l_aux;
+} tsc_bamraw_t;
+/** The next record in place, with the checks of tsc_bamrd_read but not copied. Same returns. */
+int tsc_bamrd_raw(tsc_bamrd_t *r, tsc_bamraw_t *x);
+/** Record X into B, as tsc_bamrd_read would have (>= 0, or -4). */
+int tsc_bamrd_copy(const tsc_bamraw_t *x, bam1_t *b);
+/** The integer tag TAG of X (types cCsSiI, as bam_aux2i) in *V: 1, or 0 if absent or not an integer. */
+int tsc_bamraw_aux_int(const tsc_bamraw_t *x, const char tag[2], int64_t *v);
+
 int tsc_fetch_run_sorted(tsc_fetch_t *f, tsc_hitw_t *hw);
 int tsc_fetch_run_prefilter(tsc_fetch_t *f, tsc_hitw_t *hw);
 

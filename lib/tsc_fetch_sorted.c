@@ -23,29 +23,51 @@
 #include <stdlib.h>
 #include <string.h>
 #include <inttypes.h>
+#include <htslib/hts_endian.h>
 #include <htslib/khash.h>
 #include "tsc_fetch_internal.h"
 
 /* ---------------------------------------------------------------- the kept fragments (T) */
 
+/* A kept record, packed: BAM's fields are 32-bit (a fragment with a wider value is kept unpacked) */
+typedef struct {
+    int64_t idx;
+    int32_t pos, mpos, isize, tid, mtid, as, nh;
+    uint16_t flag, n_b;
+    uint8_t has_as, bad_cigar;
+} prec_t;
+
 typedef struct {
     char *name;
     int64_t first;       /* number of its first record (pass 2 or prefilter pass); -1 = unseen */
-    int64_t head, tail;  /* linked list of its records in the store */
+    prec_t *prec;        /* its records, packed, until processed; blocks in pblk (start, end) */
+    int32_t *pblk;
+    tsc_rec_t *rec;      /* or (wide) as they are, b_off into blk */
+    hts_pos_t *blk;
+    int32_t n_rec, m_rec, n_blk, m_blk; /* of the arrays in use; n_blk counts values */
+    uint8_t wide;
+    int32_t nh[3], seen[3]; /* per read (1, 2, unpaired): NH tag, mapped non-supplementary records */
+    uint8_t no_early;    /* never complete before the end (an unmapped record, no NH, ...) */
+    uint8_t done;        /* processed early: emit (a HITS record), map, n_map hold the result */
+    uint8_t emit;
+    uint8_t has_tags;
+    tsc_map_t *map;
+    int32_t n_map;
     char *cb, *ub;       /* single cell: tags of its primary read-1 (or unpaired) record */
-    int has_tags;
 } tfrag_t;
 
 /* Read names are keyed by two 64-bit hashes (a collision needs 2^64 names) */
 typedef struct { uint64_t a, b; } nkey_t;
 static inline khint_t nkey_hash(nkey_t k) { return (khint_t)(k.a >> 32) ^ (khint_t)k.a; }
 static inline int nkey_eq(nkey_t x, nkey_t y) { return x.a == y.a && x.b == y.b; }
-static inline nkey_t name_key(const bam1_t *b)
+static inline nkey_t name_key2(const char *qn, size_t l)
 {
-    const char *qn = bam_get_qname(b);
-    size_t l = b->core.l_qname - 1 - b->core.l_extranul;
     nkey_t k = { tsc_name_hash(qn, l, TSC_SEED1), tsc_name_hash(qn, l, TSC_SEED2) };
     return k;
+}
+static inline nkey_t name_key(const bam1_t *b)
+{
+    return name_key2(bam_get_qname(b), b->core.l_qname - 1 - b->core.l_extranul);
 }
 KHASH_INIT(tname, nkey_t, int64_t, 1, nkey_hash, nkey_eq)
 /* single cell: names of the fragments the barcode/UMI filters drop -> TSC_SC_* reason */
@@ -69,19 +91,69 @@ typedef struct {
     khash_t(tname) *h;
     tfrag_t *fr;
     int64_t n_fr, m_fr;
-    tsc_rec_t *rec;      /* records (b_off unused: boff[] holds the block offsets) */
-    int64_t *next, *boff;
-    int64_t n_rec, m_rec;
-    hts_pos_t *blk;
-    int64_t n_blk, m_blk;
+    int64_t n_rec;       /* records kept in all */
+    int64_t n_live, max_live; /* records held now, and at most */
+    int64_t n_early;     /* fragments processed before the end */
+    int late;            /* a record came for a fragment processed early */
+    hts_pos_t *ublk;     /* scratch: blocks of an unpacked record */
+    int32_t m_ublk;
 } tstore_t;
+
+static void tfrag_free_recs(tfrag_t *t)
+{
+    free(t->prec); free(t->pblk); free(t->rec); free(t->blk);
+    t->prec = NULL; t->pblk = NULL; t->rec = NULL; t->blk = NULL;
+    t->n_rec = t->m_rec = t->n_blk = t->m_blk = 0;
+    t->wide = 0;
+}
+
+static inline int fits32(hts_pos_t x) { return x >= INT32_MIN && x <= INT32_MAX; }
+
+/* Packed record I of T (not wide) as a tsc_rec_t with its blocks in *BLK (scratch of *MB). */
+static int prec_unpack(const tfrag_t *t, int32_t i, tsc_rec_t *r, hts_pos_t **blk, int32_t *mb, int32_t *boff)
+{
+    const prec_t *p = &t->prec[i];
+    memset(r, 0, sizeof(*r));
+    r->idx = p->idx; r->pos = p->pos; r->mpos = p->mpos; r->isize = p->isize;
+    r->tid = p->tid; r->mtid = p->mtid; r->as = p->as; r->nh = p->nh;
+    r->flag = p->flag; r->n_b = p->n_b; r->has_as = p->has_as; r->bad_cigar = p->bad_cigar;
+    if (2 * (int32_t)p->n_b > *mb) {
+        int32_t m = 2 * (int32_t)p->n_b;
+        hts_pos_t *q = realloc(*blk, (size_t)m * sizeof(hts_pos_t));
+        if (!q) return -1;
+        *blk = q; *mb = m;
+    }
+    for (int32_t k = 0; k < 2 * (int32_t)p->n_b; k++) (*blk)[k] = t->pblk[*boff + k];
+    *boff += 2 * p->n_b;
+    return 0;
+}
 
 static void tstore_free(tstore_t *s)
 {
     if (s->h) kh_destroy(tname, s->h);
-    for (int64_t i = 0; i < s->n_fr; i++) { free(s->fr[i].name); free(s->fr[i].cb); free(s->fr[i].ub); }
-    free(s->fr); free(s->rec); free(s->next); free(s->boff); free(s->blk);
+    for (int64_t i = 0; i < s->n_fr; i++) {
+        free(s->fr[i].name); free(s->fr[i].cb); free(s->fr[i].ub); free(s->fr[i].map);
+        tfrag_free_recs(&s->fr[i]);
+    }
+    free(s->fr);
+    free(s->ublk);
     memset(s, 0, sizeof(*s));
+}
+
+/* Back to the state after pass 1: the names, nothing seen (for a second pass 2). */
+static void tstore_reset(tstore_t *s)
+{
+    for (int64_t i = 0; i < s->n_fr; i++) {
+        tfrag_t *t = &s->fr[i];
+        free(t->cb); free(t->ub); free(t->map);
+        tfrag_free_recs(t);
+        char *name = t->name;
+        memset(t, 0, sizeof(*t));
+        t->name = name;
+        t->first = -1;
+    }
+    s->n_rec = s->n_live = s->max_live = s->n_early = 0;
+    s->late = 0;
 }
 
 static int grow64(void **a, int64_t *m, int64_t n, size_t sz)
@@ -95,8 +167,27 @@ static int grow64(void **a, int64_t *m, int64_t n, size_t sz)
     return 0;
 }
 
+static int grow32(void **a, int32_t *m, int64_t n, size_t sz)
+{
+    if (n <= *m) return 0;
+    int64_t nm = *m == 0 ? n : 2 * (int64_t)*m; /* first: what is asked (NH says how many) */
+    if (nm < n) nm = n;
+    if (nm > INT32_MAX) return -1;
+    void *p = realloc(*a, (size_t)nm * sz);
+    if (!p) return -1;
+    *a = p; *m = (int32_t)nm;
+    return 0;
+}
+
+static int64_t tstore_get2(tstore_t *s, const char *name, size_t len, nkey_t key);
+
 /* The fragment of read B, created if missing. Returns its index, or -1 on OOM. */
 static int64_t tstore_get(tstore_t *s, const bam1_t *b, nkey_t key)
+{
+    return tstore_get2(s, bam_get_qname(b), b->core.l_qname - 1 - b->core.l_extranul, key);
+}
+
+static int64_t tstore_get2(tstore_t *s, const char *name, size_t len, nkey_t key)
 {
     khint_t k = kh_get(tname, s->h, key);
     if (k != kh_end(s->h)) return kh_val(s->h, k);
@@ -104,9 +195,9 @@ static int64_t tstore_get(tstore_t *s, const bam1_t *b, nkey_t key)
     if (grow64((void **)&s->fr, &m, s->n_fr + 1, sizeof(tfrag_t)) < 0) return -1;
     s->m_fr = m;
     tfrag_t *t = &s->fr[s->n_fr];
-    if (!(t->name = strdup(bam_get_qname(b)))) return -1;
-    t->first = -1; t->head = t->tail = -1;
-    t->cb = t->ub = NULL; t->has_tags = 0;
+    memset(t, 0, sizeof(*t));
+    if (!(t->name = strndup(name, len))) return -1;
+    t->first = -1;
     int ret;
     k = kh_put(tname, s->h, key, &ret);
     if (ret < 0) { free(t->name); return -1; }
@@ -118,23 +209,69 @@ static int64_t tstore_get(tstore_t *s, const bam1_t *b, nkey_t key)
 static int tstore_add(tstore_t *s, int64_t fi, const tsc_frag_t *sc)
 {
     const tsc_rec_t *r = &sc->rec[0];
-    int64_t m = s->m_rec, mn = s->m_rec, mb = s->m_rec;
-    if (grow64((void **)&s->rec, &m, s->n_rec + 1, sizeof(tsc_rec_t)) < 0) return -1;
-    if (grow64((void **)&s->next, &mn, s->n_rec + 1, sizeof(int64_t)) < 0) return -1;
-    if (grow64((void **)&s->boff, &mb, s->n_rec + 1, sizeof(int64_t)) < 0) return -1;
-    s->m_rec = m;
-    if (grow64((void **)&s->blk, &s->m_blk, s->n_blk + 2 * (int64_t)r->n_b, sizeof(hts_pos_t)) < 0) return -1;
-    int64_t i = s->n_rec++;
-    s->rec[i] = *r;
-    s->next[i] = -1;
-    s->boff[i] = s->n_blk;
-    memcpy(s->blk + s->n_blk, sc->blk, 2 * (size_t)r->n_b * sizeof(hts_pos_t));
-    s->n_blk += 2 * (int64_t)r->n_b;
     tfrag_t *t = &s->fr[fi];
-    if (t->tail >= 0) s->next[t->tail] = i; else t->head = i;
-    t->tail = i;
+    if (t->done) { s->late = 1; return 0; }
+    int fit = !t->wide && fits32(r->pos) && fits32(r->mpos) && fits32(r->isize) && r->n_b <= UINT16_MAX;
+    for (int32_t k = 0; fit && k < 2 * r->n_b; k++) fit = fits32(sc->blk[k]);
+    if (!fit && !t->wide) { /* unpack what is there */
+        tsc_rec_t *w = NULL;
+        hts_pos_t *wb = NULL, *tmp = NULL;
+        int32_t mt = 0, boff = 0;
+        if (t->n_rec && (!(w = malloc((size_t)t->n_rec * sizeof(tsc_rec_t))) ||
+                         !(wb = malloc((size_t)(t->n_blk ? t->n_blk : 1) * sizeof(hts_pos_t))))) { free(w); return -1; }
+        for (int32_t i = 0; i < t->n_rec; i++) {
+            int32_t b0 = boff;
+            if (prec_unpack(t, i, &w[i], &tmp, &mt, &boff) < 0) { free(w); free(wb); free(tmp); return -1; }
+            w[i].b_off = b0 / 2;
+            memcpy(wb + b0, tmp, 2 * (size_t)w[i].n_b * sizeof(hts_pos_t));
+        }
+        free(tmp);
+        free(t->prec); free(t->pblk);
+        t->prec = NULL; t->pblk = NULL;
+        t->rec = w; t->blk = wb;
+        t->m_rec = t->n_rec; t->m_blk = t->n_blk;
+        t->wide = 1;
+    }
+    /* room: all the records NH announces at once (STAR, HISAT2), else doubling */
+    int64_t want = t->n_rec + 1;
+    if (t->m_rec == 0 && r->nh > 0) want = (r->flag & BAM_FPAIRED ? 2 : 1) * (int64_t)r->nh;
+    int64_t wantb = t->n_blk + 2 * (int64_t)r->n_b;
+    if (t->m_blk == 0 && want > 1) wantb = want * 2 * (int64_t)r->n_b;
+    if (t->wide) {
+        if (grow32((void **)&t->rec, &t->m_rec, want, sizeof(tsc_rec_t)) < 0 ||
+            grow32((void **)&t->blk, &t->m_blk, wantb, sizeof(hts_pos_t)) < 0)
+            return -1;
+        tsc_rec_t *d = &t->rec[t->n_rec++];
+        *d = *r;
+        d->b_off = t->n_blk / 2;
+        memcpy(t->blk + t->n_blk, sc->blk, 2 * (size_t)r->n_b * sizeof(hts_pos_t));
+    } else {
+        if (grow32((void **)&t->prec, &t->m_rec, want, sizeof(prec_t)) < 0 ||
+            grow32((void **)&t->pblk, &t->m_blk, wantb, sizeof(int32_t)) < 0)
+            return -1;
+        prec_t *d = &t->prec[t->n_rec++];
+        d->idx = r->idx; d->pos = (int32_t)r->pos; d->mpos = (int32_t)r->mpos; d->isize = (int32_t)r->isize;
+        d->tid = r->tid; d->mtid = r->mtid; d->as = r->as; d->nh = r->nh;
+        d->flag = r->flag; d->n_b = (uint16_t)r->n_b; d->has_as = r->has_as; d->bad_cigar = r->bad_cigar;
+        for (int32_t k = 0; k < 2 * r->n_b; k++) t->pblk[t->n_blk + k] = (int32_t)sc->blk[k];
+    }
+    t->n_blk += 2 * r->n_b;
     if (t->first < 0) t->first = r->idx;
+    s->n_rec++;
+    if (++s->n_live > s->max_live) s->max_live = s->n_live;
+    /* early completion: NH as STAR and HISAT2 write it (the alignments of each read) */
+    int w = !(r->flag & BAM_FPAIRED) ? 2 : (r->flag & BAM_FREAD1) ? 0 : 1;
+    if ((r->flag & BAM_FUNMAP) || r->nh <= 0 || (t->nh[w] && t->nh[w] != r->nh)) t->no_early = 1;
+    else if (!(r->flag & BAM_FSUPPLEMENTARY)) { t->nh[w] = r->nh; t->seen[w]++; }
     return 0;
+}
+
+/* Has fragment T all the records its NH tags announce? */
+static int tfrag_complete(const tfrag_t *t)
+{
+    if (t->no_early) return 0;
+    if (t->seen[2]) return !t->seen[0] && !t->seen[1] && t->seen[2] == t->nh[2];
+    return t->seen[0] && t->seen[1] && t->seen[0] == t->nh[0] && t->seen[1] == t->nh[1];
 }
 
 static int cmp_first(const void *a, const void *b)
@@ -143,8 +280,67 @@ static int cmp_first(const void *a, const void *b)
     return (x[0] > y[0]) - (x[0] < y[0]);
 }
 
-/* Process every kept fragment in order of its first record: counters and HITS records.
- * PREFILTER: also look for alignments the region pass could not see. */
+/* Process the records of T in FR (scratch): counters; *EMIT: a HITS record (FR's maps). 0 or -1. */
+static int tfrag_process(tsc_fetch_t *f, tstore_t *s, const tfrag_t *t, tsc_frag_t *fr, int *emit)
+{
+    hts_pos_t **blk = &s->ublk; /* scratch of the unpacking */
+    int32_t *mb = &s->m_ublk;
+    tsc_frag_clear(fr);
+    if (kputs(t->name, &fr->name) < 0) { tsc_error("out of memory"); return -1; }
+    int32_t boff = 0;
+    for (int32_t i = 0; i < t->n_rec; i++) {
+        if (t->wide) {
+            if (tsc_frag_add_rec(fr, &t->rec[i], t->blk + 2 * (int64_t)t->rec[i].b_off) < 0) { tsc_error("out of memory"); return -1; }
+        } else {
+            tsc_rec_t r;
+            if (prec_unpack(t, i, &r, blk, mb, &boff) < 0 || tsc_frag_add_rec(fr, &r, *blk) < 0) { tsc_error("out of memory"); return -1; }
+        }
+    }
+    tsc_frag_primary_first(fr);
+    int e = tsc_frag_process(fr, f->ctx);
+    if (e < 0) return tsc_fetch_frag_error(f, fr, e);
+    tsc_frag_count(&f->cnt, fr);
+    *emit = fr->has_locus;
+    if (f->opt.sc && tsc_sc_classify_tags(f->opt.sc, fr, t->cb, t->ub, &f->scc) != TSC_SC_OK) *emit = 0;
+    return 0;
+}
+
+/* Process T now that it is complete; keep only its result. 0 or -1. */
+static int tfrag_early(tsc_fetch_t *f, tstore_t *s, tfrag_t *t, tsc_frag_t *fr)
+{
+    int emit;
+    if (tfrag_process(f, s, t, fr, &emit) < 0) return -1;
+    s->n_live -= t->n_rec;
+    tfrag_free_recs(t);
+    t->done = 1;
+    t->emit = (uint8_t)emit;
+    if (emit && fr->n_map > 0) {
+        if (!(t->map = malloc((size_t)fr->n_map * sizeof(tsc_map_t)))) { tsc_error("out of memory"); return -1; }
+        memcpy(t->map, fr->map, (size_t)fr->n_map * sizeof(tsc_map_t));
+    }
+    t->n_map = emit ? fr->n_map : 0;
+    s->n_early++;
+    return 0;
+}
+
+static int emit_hit(tsc_fetch_t *f, tsc_hitw_t *hw, const tfrag_t *t, int32_t n_map, tsc_map_t *map)
+{
+    tsc_hit_t x;
+    memset(&x, 0, sizeof(x));
+    x.frag = t->first;
+    x.name = f->opt.keep_names ? t->name : NULL;
+    x.n_map = x.m_map = n_map;
+    x.map = map;
+    if (f->opt.sc) {
+        x.n_fld = 2;
+        x.fld[0] = t->cb;
+        x.fld[1] = t->ub;
+    }
+    return tsc_hitw_add(hw, &x);
+}
+
+/* Process every kept fragment not yet processed, and write the HITS records of all in order of
+ * their first record.  PREFILTER: also look for alignments the region pass could not see. */
 static int tstore_flush(tsc_fetch_t *f, tstore_t *s, tsc_hitw_t *hw, int prefilter)
 {
     int64_t *ord = malloc((size_t)(s->n_fr ? s->n_fr : 1) * 2 * sizeof(int64_t)), n = 0;
@@ -157,29 +353,13 @@ static int tstore_flush(tsc_fetch_t *f, tstore_t *s, tsc_hitw_t *hw, int prefilt
     qsort(ord, (size_t)n, 2 * sizeof(int64_t), cmp_first);
     for (int64_t k = 0; k < n; k++) {
         const tfrag_t *t = &s->fr[ord[2 * k + 1]];
-        tsc_frag_clear(&fr);
-        if (kputs(t->name, &fr.name) < 0) { tsc_error("out of memory"); goto end; }
-        for (int64_t i = t->head; i >= 0; i = s->next[i])
-            if (tsc_frag_add_rec(&fr, &s->rec[i], s->blk + s->boff[i]) < 0) { tsc_error("out of memory"); goto end; }
-        tsc_frag_primary_first(&fr);
-        int e = tsc_frag_process(&fr, f->ctx);
-        if (e < 0) { tsc_fetch_frag_error(f, &fr, e); goto end; }
-        tsc_frag_count(&f->cnt, &fr);
-        if (f->opt.sc) {
-            if (tsc_sc_classify_tags(f->opt.sc, &fr, t->cb, t->ub, &f->scc) != TSC_SC_OK || !fr.has_locus) continue;
-            tsc_hit_t x;
-            memset(&x, 0, sizeof(x));
-            x.frag = t->first;
-            x.name = f->opt.keep_names ? fr.name.s : NULL;
-            x.n_map = x.m_map = fr.n_map;
-            x.map = fr.map;
-            x.n_fld = 2;
-            x.fld[0] = t->cb;
-            x.fld[1] = t->ub;
-            if (tsc_hitw_add(hw, &x) < 0) goto end;
+        int emit;
+        if (t->done) {
+            if (t->emit && emit_hit(f, hw, t, t->n_map, t->map) < 0) goto end;
             continue;
         }
-        if (tsc_fetch_emit(f, hw, &fr, t->first) < 0) goto end;
+        if (tfrag_process(f, s, t, &fr, &emit) < 0) goto end;
+        if (emit && emit_hit(f, hw, t, fr.n_map, fr.map) < 0) goto end;
         if (prefilter) {
             /* per read (1, 2, unpaired): records seen against NH; a mapped mate never seen */
             int32_t seen[3] = { 0, 0, 0 }, nh[3] = { 0, 0, 0 }, any_nh = 0, mate_missing = 0, nmapped = 0;
@@ -226,9 +406,31 @@ static int cmp_reg(const void *a, const void *b)
     return (x->beg > y->beg) - (x->beg < y->beg);
 }
 
+/* The index's chunks (pairs of virtual offsets, *N_OUT of them) of the records overlapping the
+ * loci regions; NULL with *N_OUT = 0 if none, -1 on error (logged). */
+static uint64_t *loci_chunks(const tsc_fetch_t *f, reg_t *r, int64_t k, int *n_out)
+{
+    uint64_t *uv = NULL;
+    int64_t n = 0, m = 0;
+    *n_out = 0;
+    for (int64_t i = 0; i < k; i++) {
+        hts_itr_t *it = sam_itr_queryi(f->idx, r[i].tid, r[i].beg, r[i].end);
+        if (!it) { tsc_error("%s: cannot query the index %s", f->path, f->idx_path); free(uv); *n_out = -1; return NULL; }
+        if (grow64((void **)&uv, &m, n + it->n_off, 2 * sizeof(uint64_t)) < 0 || n + it->n_off > INT32_MAX) {
+            hts_itr_destroy(it);
+            tsc_error("out of memory"); free(uv); *n_out = -1; return NULL;
+        }
+        for (int j = 0; j < it->n_off; j++) { uv[2 * n] = it->off[j].u; uv[2 * n + 1] = it->off[j].v; n++; }
+        hts_itr_destroy(it);
+    }
+    *n_out = (int)n;
+    return uv;
+}
+
 /* Region strings for the iterator: every locus interval on a BAM reference, extended one base to
- * the right (a block starting right after a locus still overlaps it: Q1), merged. */
-static char **loci_regions(const tsc_fetch_t *f, int *n_out)
+ * the right (a block starting right after a locus still overlaps it: Q1), merged.  With UV, also
+ * the index's chunks of those regions (loci_chunks) in *UV, *N_UV. */
+static char **loci_regions(const tsc_fetch_t *f, int *n_out, uint64_t **uv, int *n_uv)
 {
     const tsc_annot_t *a = f->annot;
     int32_t *c2t = malloc((size_t)(a->n_chrom ? a->n_chrom : 1) * sizeof(int32_t));
@@ -251,6 +453,10 @@ static char **loci_regions(const tsc_fetch_t *f, int *n_out)
         } else r[k++] = r[i];
     }
     if (k > INT32_MAX) goto fail;
+    if (uv) {
+        *uv = loci_chunks(f, r, k, n_uv);
+        if (*n_uv < 0) { free(c2t); free(r); *n_out = -1; return NULL; }
+    }
     out = calloc((size_t)(k ? k : 1), sizeof(char *));
     if (!out) goto fail;
     for (int64_t i = 0; i < k; i++) {
@@ -291,6 +497,26 @@ static int touches(tsc_fetch_t *f, const bam1_t *b, int64_t **q, int64_t *mq)
     return 0;
 }
 
+/* Does the mapped record X overlap a locus on its own reference, as the index's iterator over the
+ * loci regions sees it (its span [pos, end) against the loci extended one base each side)? */
+static int touches_raw(tsc_fetch_t *f, const tsc_bamraw_t *x, int64_t **q, int64_t *mq)
+{
+    if ((x->flag & BAM_FUNMAP) || x->tid < 0 || x->tid >= f->ctx->n_tid) return 0;
+    int32_t chrom = f->ctx->tid2chrom[x->tid];
+    if (chrom < 0) return 0;
+    const uint8_t *cig = x->p + 32 + (le_to_u32(x->p + 8) & 0xff);
+    uint32_t nc = le_to_u32(x->p + 12) & 0xffff;
+    hts_pos_t rlen = 0;
+    for (uint32_t i = 0; i < nc; i++) {
+        uint32_t op = le_to_u32(cig + 4 * i);
+        if (bam_cigar_type(bam_cigar_op(op)) & 2) rlen += bam_cigar_oplen(op);
+    }
+    if (rlen == 0) rlen = 1;
+    hts_pos_t s = x->pos > 0 ? x->pos - 1 : 0, e = x->pos + rlen;
+    int64_t nq = tsc_annot_query(f->annot, chrom, s, e, q, mq);
+    return nq < 0 ? -1 : nq > 0;
+}
+
 static int reduce(tsc_frag_t *sc, const bam1_t *b, int64_t idx, int want_nh)
 {
     tsc_frag_clear(sc);
@@ -316,12 +542,33 @@ static int pass1(tsc_fetch_t *f, tstore_t *s, int store, khash_t(scerr) *err)
     samFile *fp = NULL;
     sam_hdr_t *h = NULL;
     hts_itr_t *itr = NULL;
+    tsc_bamrd_t *rd = NULL;
     char **regs = NULL;
     int nreg = 0;
     if (!b) { tsc_error("out of memory"); goto end; }
     if (f->idx && !err) {
-        if (!(regs = loci_regions(f, &nreg)) && nreg < 0) goto end;
-        if (nreg == 0) { ret = 0; goto end; }
+        uint64_t *uv = NULL;
+        int nuv = 0;
+        if (!(regs = loci_regions(f, &nreg, store ? NULL : &uv, &nuv)) && nreg < 0) goto end;
+        if (nreg == 0) { free(uv); ret = 0; goto end; }
+        /* names only: the index's chunks of the regions through the chunked reader */
+        if (!store && (rd = tsc_bamrd_open_ranges(f->path, f->fp, f->hdr, f->pool, uv, nuv))) {
+            tsc_bamraw_t x;
+            free(uv);
+            while ((r = tsc_bamrd_raw(rd, &x)) >= 0) {
+                int t = touches_raw(f, &x, &qb, &nq_m);
+                if (t < 0) { tsc_error("out of memory"); goto end; }
+                if (t && tstore_get2(s, x.qname, (size_t)x.l_name, name_key2(x.qname, (size_t)x.l_name)) < 0) {
+                    tsc_error("out of memory");
+                    goto end;
+                }
+                nrec++;
+            }
+            if (r < -1) { tsc_error("%s: truncated or corrupted input in the loci regions", f->path); goto end; }
+            ret = 0;
+            goto end;
+        }
+        free(uv);
         if (!(itr = sam_itr_regarray(f->idx, f->hdr, regs, (unsigned)nreg))) {
             tsc_error("%s: cannot iterate over the loci regions with the index %s", f->path, f->idx_path);
             goto end;
@@ -342,7 +589,8 @@ static int pass1(tsc_fetch_t *f, tstore_t *s, int store, khash_t(scerr) *err)
     }
     /* no index: the whole file, a first time */
     if (!(fp = tsc_fetch_reopen(f, &h))) goto end;
-    while ((r = sam_read1(fp, h, b)) >= 0) {
+    rd = tsc_bamrd_open(f->path, fp, h, f->pool);
+    while ((r = rd ? tsc_bamrd_read(rd, b) : sam_read1(fp, h, b)) >= 0) {
         int t = touches(f, b, &qb, &nq_m);
         if (t < 0) { tsc_error("out of memory"); goto end; }
         if (t && tstore_get(s, b, name_key(b)) < 0) { tsc_error("out of memory"); goto end; }
@@ -361,6 +609,7 @@ static int pass1(tsc_fetch_t *f, tstore_t *s, int store, khash_t(scerr) *err)
     if (r < -1) { tsc_error("%s: truncated or corrupted input after record %" PRId64, f->path, nrec); goto end; }
     ret = 0;
 end:
+    tsc_bamrd_close(rd);
     if (itr) hts_itr_destroy(itr);
     if (regs) for (int i = 0; i < nreg; i++) free(regs[i]);
     free(regs);
@@ -529,11 +778,52 @@ static int outside_retire(outside_t *o, int32_t tid, hts_pos_t pos)
     return 0;
 }
 
-static int outside_record(outside_t *o, const bam1_t *b, nkey_t n, int64_t idx)
+/* A record of pass 2, from a bam1_t or in place (tsc_bamraw_t) */
+typedef struct {
+    int32_t tid, mtid;
+    hts_pos_t pos, mpos, isize;
+    uint16_t flag;
+    const char *qname;     /* NUL-terminated */
+    int l_name;
+    const bam1_t *b;       /* or */
+    const tsc_bamraw_t *x;
+    char nbuf[256];        /* a name without its NUL in the file */
+} srec_t;
+
+static void srec_bam(srec_t *s, const bam1_t *b)
 {
     const bam1_core_t *c = &b->core;
+    s->tid = c->tid; s->mtid = c->mtid; s->pos = c->pos; s->mpos = c->mpos; s->isize = c->isize; s->flag = c->flag;
+    s->qname = bam_get_qname(b);
+    s->l_name = c->l_qname - 1 - c->l_extranul;
+    s->b = b; s->x = NULL;
+}
+
+static void srec_raw(srec_t *s, const tsc_bamraw_t *x)
+{
+    s->tid = x->tid; s->mtid = x->mtid; s->pos = x->pos; s->mpos = x->mpos; s->isize = x->isize; s->flag = x->flag;
+    s->l_name = x->l_name;
+    s->qname = x->qname;
+    if (x->qname[x->l_name] != '\0') {
+        memcpy(s->nbuf, x->qname, (size_t)x->l_name);
+        s->nbuf[x->l_name] = '\0';
+        s->qname = s->nbuf;
+    }
+    s->b = NULL; s->x = x;
+}
+
+static int srec_as(const srec_t *s, int64_t *v)
+{
+    if (s->x) return tsc_bamraw_aux_int(s->x, "AS", v);
+    const uint8_t *p = bam_aux_get(s->b, "AS");
+    if (p && (*p == 'c' || *p == 'C' || *p == 's' || *p == 'S' || *p == 'i' || *p == 'I')) { *v = bam_aux2i(p); return 1; }
+    return 0;
+}
+
+static int outside_record(outside_t *o, const srec_t *c, nkey_t n, int64_t idx)
+{
     uint16_t flag = c->flag;
-    const char *qn = bam_get_qname(b);
+    const char *qn = c->qname;
     if (first_kind(flag)) {
         int cls, ret;
         if (!(flag & BAM_FPAIRED)) cls = (flag & BAM_FUNMAP) ? TSC_FC_SU : TSC_FC_SM;
@@ -558,11 +848,8 @@ static int outside_record(outside_t *o, const bam1_t *b, nkey_t n, int64_t idx)
         }
     }
     ppval_t v = { idx, 0, flag, 0 };
-    const uint8_t *p = bam_aux_get(b, "AS");
-    if (p && (*p == 'c' || *p == 'C' || *p == 's' || *p == 'S' || *p == 'i' || *p == 'I')) {
-        int64_t x = bam_aux2i(p);
-        if (x >= INT32_MIN / 4 && x <= INT32_MAX / 4) { v.as = (int32_t)x; v.has_as = 1; }
-    }
+    int64_t x;
+    if (srec_as(c, &x) && x >= INT32_MIN / 4 && x <= INT32_MAX / 4) { v.as = (int32_t)x; v.has_as = 1; }
     if (!(flag & BAM_FUNMAP) && !v.has_as) return noas(o, idx, qn);
     if (!(flag & BAM_FPAIRED) || !(flag & BAM_FPROPER_PAIR)) return outside_unit(o, n, &v, NULL, qn);
     /* a proper-pair record: find its mate, or wait for it (§4.3 keys) */
@@ -620,74 +907,120 @@ static void outside_finish(outside_t *o)
 
 /* ---------------------------------------------------------------- the runs */
 
-int tsc_fetch_run_sorted(tsc_fetch_t *f, tsc_hitw_t *hw)
+static void outside_free(outside_t *o)
 {
-    tstore_t s = { 0 };
-    outside_t o = { 0 };
-    tsc_frag_t sc;
+    if (o->extra) kh_destroy(nk8, o->extra);
+    if (o->r1unm) kh_destroy(nk8, o->r1unm);
+    if (o->mates) kh_destroy(pp, o->mates);
+    free(o->due);
+    o->extra = o->r1unm = NULL; o->mates = NULL; o->due = NULL;
+}
+
+/* Pass 2: every record; the kept fragments' records into S (processed as soon as their NH tags
+ * say they are complete, with EARLY), the others counted in O. 0; 1 if a record came for a
+ * fragment processed early (S->late: run again without EARLY); -1 on error. */
+static int pass2(tsc_fetch_t *f, tstore_t *s, outside_t *o, int early)
+{
+    tsc_frag_t sc, fr;
     bam1_t *b = bam_init1();
     samFile *fp = NULL;
     sam_hdr_t *h = NULL;
+    tsc_bamrd_t *rd = NULL;
     int ret = -1, r;
     int64_t nrec = 0;
     int32_t last_tid = -1;
     hts_pos_t last_pos = -1;
     tsc_frag_init(&sc);
-    o.f = f;
-    tsc_frag_counts_init(&o.cnt);
-    tsc_sc_counts_init(&o.scc);
-    s.h = kh_init(tname);
-    o.extra = kh_init(nk8); o.r1unm = kh_init(nk8); o.mates = kh_init(pp);
-    if (!b || !s.h || !o.extra || !o.r1unm || !o.mates) { tsc_error("out of memory"); goto end; }
-    if (f->opt.sc && !(o.err = kh_init(scerr))) { tsc_error("out of memory"); goto end; }
-    if (pass1(f, &s, 0, o.err) < 0) goto end;
-    tsc_info("%s: %" PRId64 " read names touch a locus", f->path, s.n_fr);
+    tsc_frag_init(&fr);
+    tsc_frag_counts_init(&o->cnt);
+    tsc_sc_counts_init(&o->scc);
+    o->sc_ok = 0;
+    o->n_due = 0;
+    o->extra = kh_init(nk8); o->r1unm = kh_init(nk8); o->mates = kh_init(pp);
+    if (!b || !o->extra || !o->r1unm || !o->mates) { tsc_error("out of memory"); goto end; }
     if (!(fp = tsc_fetch_reopen(f, &h))) goto end;
-    while ((r = sam_read1(fp, h, b)) >= 0) {
-        const bam1_core_t *c = &b->core;
+    rd = tsc_bamrd_open(f->path, fp, h, f->pool);
+    for (;;) {
+        tsc_bamraw_t x;
+        srec_t sr, *c = &sr;
+        if (rd) {
+            if ((r = tsc_bamrd_raw(rd, &x)) < 0) break;
+            srec_raw(&sr, &x);
+        } else {
+            if ((r = sam_read1(fp, h, b)) < 0) break;
+            srec_bam(&sr, b);
+        }
         int32_t t = rank_tid(c->tid);
         if (t < last_tid || (t == last_tid && c->pos < last_pos)) {
             tsc_error("%s: record %" PRId64 " (read %s) is out of coordinate order, though the header says "
                       "SO:coordinate: sort it again (samtools sort) or collate it (samtools collate)",
-                      f->path, nrec + 1, bam_get_qname(b));
+                      f->path, nrec + 1, c->qname);
             goto end;
         }
         last_tid = t; last_pos = c->pos;
-        if (outside_retire(&o, t, c->pos) < 0) goto end;
-        nkey_t key = name_key(b);
-        khint_t k = kh_get(tname, s.h, key);
-        if (k != kh_end(s.h)) {
-            if (reduce(&sc, b, nrec, 0) < 0 || tstore_add(&s, kh_val(s.h, k), &sc) < 0) { tsc_error("out of memory"); goto end; }
-            tfrag_t *tf = &s.fr[kh_val(s.h, k)];
+        if (outside_retire(o, t, c->pos) < 0) goto end;
+        nkey_t key = name_key2(c->qname, (size_t)c->l_name);
+        khint_t k = kh_get(tname, s->h, key);
+        if (k != kh_end(s->h)) {
+            if (rd && (r = tsc_bamrd_copy(&x, b)) < 0) break;
+            tfrag_t *tf = &s->fr[kh_val(s->h, k)];
+            if (reduce(&sc, b, nrec, 1) < 0 || tstore_add(s, kh_val(s->h, k), &sc) < 0) { tsc_error("out of memory"); goto end; }
+            if (s->late) { ret = 1; goto end; }
             if (f->opt.sc && !tf->has_tags && is_first_kind(c->flag)) {
                 const char *cb, *ub;
                 tsc_sc_tags(f->opt.sc, b, &cb, &ub);
                 tf->has_tags = 1;
                 if ((cb && !(tf->cb = strdup(cb))) || (ub && !(tf->ub = strdup(ub)))) { tsc_error("out of memory"); goto end; }
             }
-        } else if (outside_record(&o, b, key, nrec) < 0) goto end;
+            if (early && tfrag_complete(tf) && tfrag_early(f, s, tf, &fr) < 0) goto end;
+        } else if (outside_record(o, c, key, nrec) < 0) goto end;
         nrec++;
     }
     if (r < -1) { tsc_error("%s: truncated or corrupted input after record %" PRId64, f->path, nrec); goto end; }
-    if (outside_retire(&o, INT32_MAX, HTS_POS_MAX) < 0) goto end;
-    outside_finish(&o);
+    if (outside_retire(o, INT32_MAX, HTS_POS_MAX) < 0) goto end;
+    outside_finish(o);
     f->n_records = nrec;
-    tsc_info("%s: %" PRId64 " records kept for %" PRId64 " fragments near the loci", f->path, s.n_rec, s.n_fr);
+    ret = 0;
+end:
+    tsc_bamrd_close(rd);
+    if (h) sam_hdr_destroy(h);
+    if (fp) sam_close(fp);
+    if (b) bam_destroy1(b);
+    tsc_frag_free(&sc);
+    tsc_frag_free(&fr);
+    return ret;
+}
+
+int tsc_fetch_run_sorted(tsc_fetch_t *f, tsc_hitw_t *hw)
+{
+    tstore_t s = { 0 };
+    outside_t o = { 0 };
+    int ret = -1, r;
+    o.f = f;
+    if (!(s.h = kh_init(tname))) { tsc_error("out of memory"); goto end; }
+    if (f->opt.sc && !(o.err = kh_init(scerr))) { tsc_error("out of memory"); goto end; }
+    if (pass1(f, &s, 0, o.err) < 0) goto end;
+    tsc_info("%s: %" PRId64 " read names touch a locus", f->path, s.n_fr);
+    if ((r = pass2(f, &s, &o, 1)) < 0) goto end;
+    if (r == 1) {
+        tsc_info("%s: a read has more records than its NH tags say (supplementary alignments?): "
+                 "reading the file again, keeping every record near the loci to the end", f->path);
+        outside_free(&o);
+        tstore_reset(&s);
+        tsc_frag_counts_init(&f->cnt);
+        tsc_sc_counts_init(&f->scc);
+        if (pass2(f, &s, &o, 0) != 0) goto end;
+    }
+    tsc_info("%s: %" PRId64 " records kept for %" PRId64 " fragments near the loci, %" PRId64 " of those processed "
+             "early (NH tags), %" PRId64 " records held at most", f->path, s.n_rec, s.n_fr, s.n_early, s.max_live);
     if (tstore_flush(f, &s, hw, 0) < 0) goto end;
     tsc_frag_counts_merge(&f->cnt, &o.cnt);
     if (f->opt.sc) tsc_sc_counts_merge(&f->scc, &o.scc);
     ret = 0;
 end:
-    if (h) sam_hdr_destroy(h);
-    if (fp) sam_close(fp);
-    if (b) bam_destroy1(b);
-    tsc_frag_free(&sc);
     tstore_free(&s);
-    if (o.extra) kh_destroy(nk8, o.extra);
-    if (o.r1unm) kh_destroy(nk8, o.r1unm);
-    if (o.mates) kh_destroy(pp, o.mates);
+    outside_free(&o);
     if (o.err) kh_destroy(scerr, o.err);
-    free(o.due);
     return ret;
 }
 

@@ -6,8 +6,9 @@
 #   of them multi-mapped (2-10 alignments, bowtie2 -k style, a fifth of those inside TE-like
 #   loci), 5000 loci of 6 kb; plus its coordinate-sorted, indexed copy.  Then times (best of
 #   REPEATS, wall seconds and peak RSS): samtools view -c -@T-1 (T threads in all),
-#   tsc-fetch -t T (collated; sorted with index; --prefilter), featureCounts -M --fraction -p
-#   -T T, and prints the ratios.  Needs samtools, featureCounts (subread), GNU time, awk, bc.
+#   tsc-fetch -t T (collated; sorted with index; --prefilter), the same with one thread each
+#   (samtools view -c, tsc-fetch -t 1; ratios against the one-thread samtools row of the same
+#   file), featureCounts -M --fraction -p -T T, and prints the ratios.  Needs samtools, featureCounts (subread), GNU time, awk, bc.
 #   -b COPIES: also time the worst case, upstream's bundled data (bowtie2 -k 100, every fragment
 #   in a locus) replicated COPIES times with renamed reads (the project's tests/data/golden, or TSC_DATA=).
 set -euo pipefail
@@ -81,12 +82,21 @@ read -r w m < <(best "$BIN/tsc-fetch" -t "$T" -o out2.hits loci.bed sorted.bam)
 row "tsc-fetch -t $T (sorted, indexed)" "$w" "$m" "$sw"
 read -r w m < <(best "$BIN/tsc-fetch" -t "$T" --prefilter -o out3.hits loci.bed sorted.bam)
 row "tsc-fetch -t $T --prefilter" "$w" "$m" "$sw"
+# one thread each
+read -r s1 m1 < <(best samtools view -c data.bam)
+row "samtools view -c data.bam" "$s1" "$m1" "$s1"
+read -r w m < <(best "$BIN/tsc-fetch" -t 1 -o out5.hits loci.bed data.bam)
+row "tsc-fetch -t 1 (collated)" "$w" "$m" "$s1"
+read -r s2 m2 < <(best samtools view -c sorted.bam)
+row "samtools view -c sorted.bam" "$s2" "$m2" "$s2"
+read -r w m < <(best "$BIN/tsc-fetch" -t 1 -o out6.hits loci.bed sorted.bam)
+row "tsc-fetch -t 1 (sorted, indexed)" "$w" "$m" "$s2"
 if command -v featureCounts > /dev/null; then
     read -r w m < <(best featureCounts -M --fraction -p -T "$T" -F SAF -a loci.saf -o fc.txt data.bam)
     row "featureCounts -M --fraction -p -T $T" "$w" "$m" "$sw"
 fi
 # the collated and sorted runs must agree (counters and number of records; index keys aside)
-counters() { "$BIN/tsc-view" "$1" | sed -n '/^=RUNI/,$p' | sed 1d | awk 'p { p = 0; next } /map_idx$/ { p = 1; next } 1'; }
+counters() { "$BIN/tsc-view" "$1" | sed -n '/^=RUNI/,$p' | sed 1d | grep -v '^=END' | awk 'p { p = 0; next } /map_idx$/ { p = 1; next } 1'; }
 cmp <(counters out.hits) <(counters out2.hits) > /dev/null || echo "WARNING: collated and sorted counters differ" >&2
 nrec() { "$BIN/tsc-view" "$1" | awk '/^=/ { h = $1 == "=HREC" } h && /^[0-9]/ { n++ } END { print n + 0 }'; }
 [ "$(nrec out.hits)" = "$(nrec out2.hits)" ] ||

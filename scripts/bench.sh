@@ -7,7 +7,8 @@
 #   BENCH_FRAGS     fragments of the simulated data set [5000000]
 #   BENCH_LOCI      TE loci [2000]
 #   BENCH_SEED      tsc-simulate seed [1]
-#   BENCH_THREADS   N: threads for every tool (samtools -@N, featureCounts -T N, tsc -t N) [2]
+#   BENCH_THREADS   N: threads for every tool (samtools -@N, featureCounts -T N, tsc -t N) [2];
+#                   tsc-fetch is also timed with -t 1 beside samtools view -c without -@
 #   BENCH_ACCURACY  0 to skip the accuracy table [1]
 #   BENCH_REPEAT    runs of each timed command; the fastest is shown [1]
 #   BENCH_DIR       where data, scratch files and history go [bench/ of this tree]
@@ -141,6 +142,13 @@ F=$(tsc tsc-fetch) M=$(tsc tsc-matrix) B=$(tsc tsc-blocks) E=$(tsc tsc-em) R=$(t
 bench "tsc-fetch exact (collated)" "$FLOOR" "tsc-fetch" "'$F' -t $N '$BED' '$BAM' > /dev/null"
 bench "tsc-fetch exact (sorted)" "$SFLOOR" "tsc-fetch" "'$F' -t $N '$BED' '$SBAM' > /dev/null"
 bench "tsc-fetch --prefilter (sorted)" "$SFLOOR" "tsc-fetch" "'$F' --prefilter -t $N '$BED' '$SBAM' > /dev/null"
+# one thread each: tsc-fetch -t 1 against samtools view -c without -@
+FLOOR1="samtools view -c -t1 (collated)"
+SFLOOR1="samtools view -c -t1 (sorted)"
+bench "$FLOOR1" "$FLOOR1" "" "samtools view -c '$BAM'"
+bench "tsc-fetch exact -t 1 (collated)" "$FLOOR1" "tsc-fetch" "'$F' -t 1 '$BED' '$BAM' > /dev/null"
+bench "$SFLOOR1" "$SFLOOR1" "" "samtools view -c '$SBAM'"
+bench "tsc-fetch exact -t 1 (sorted)" "$SFLOOR1" "tsc-fetch" "'$F' -t 1 '$BED' '$SBAM' > /dev/null"
 mkdir -p "$work/pipe"
 bench "whole pipe (collated)" "$FLOOR" "tsc-regions tsc-fetch tsc-matrix tsc-blocks tsc-em tsc-report" \
     "'$G' '$GTF' > '$work/pipe/loci.bed' && '$F' -t $N '$work/pipe/loci.bed' '$BAM' | '$M' | '$B' | '$E' -t $N | '$R' -o '$work/pipe/sample'"
