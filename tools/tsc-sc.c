@@ -64,6 +64,7 @@ static void usage(FILE *fp)
 "  --outdir DIR             created if missing [assign: . ; resume: the checkpoint's folder]\n"
 "  --exp_tag STR            [assign: stellarscope; resume: stResume]\n"
 "  --use_every_reassign_mode  every reassignment mode\n"
+"  --updated_sam            also EXP_TAG-updated.bam and EXP_TAG-other.bam (assign)\n"
 "  --logfile FILE, --quiet, --debug, --progress INT\n"
 "  --no_10x                 no 10x-style folder;  --10x DIR  put it there instead\n"
 "Run modes:\n"
@@ -248,6 +249,9 @@ static int write_stats_head(const sc_opt_t *o, const char *path, const char *bam
     return 0;
 }
 
+/* --updated_sam: tsc-sccount writes the posteriors here, tsc-tag --sc reads them (assign only) */
+static char *g_posteriors;
+
 static int run_count(const sc_opt_t *o, const char *bindir, const char *stream, const char *cmdline, uint32_t seed,
                      const char *bam, const char *gtf, const char *ckpt, int umi_stats)
 {
@@ -275,6 +279,7 @@ static int run_count(const sc_opt_t *o, const char *bindir, const char *stream, 
     if (o->skip_em) tsc_argv_add(&a, "--skip-em");
     if (o->resume) tsc_argv_add(&a, "--no-align-stats");
     if (!umi_stats) tsc_argv_add(&a, "--no-umi-stats");
+    if (g_posteriors && !o->skip_em) { tsc_argv_add(&a, "--posteriors"); tsc_argv_add(&a, g_posteriors); }
     tsc_argv_add(&a, "--stats-head"); tsc_argv_add(&a, head);
     if (tsc_drv_level() >= 4) tsc_argv_add(&a, "-v");
     if (!o->no_10x && !o->skip_em) {
@@ -341,6 +346,22 @@ static int dedup(const sc_opt_t *o, const char *bindir, const char *in, const ch
     return ret;
 }
 
+/* the updated BAM and other.bam (spec §11.6) from the posteriors of the first mode */
+static int updated_sam(const sc_opt_t *o, const char *bindir, const char *bed, const char *bam)
+{
+    char *upd = tsc_out_path(o->outdir, o->exp_tag, "updated.bam"), *oth = tsc_out_path(o->outdir, o->exp_tag, "other.bam");
+    tsc_argv_t a = { 0 };
+    int ret;
+    tsc_drv_log(3, "Creating updated SAM file...");
+    tsc_argv_add(&a, "tsc-tag"); tsc_argv_add(&a, "--sc"); tsc_argv_add(&a, "-t"); tsc_argv_add(&a, o->nproc);
+    tsc_argv_add(&a, "-l"); tsc_argv_add(&a, bed); tsc_argv_add(&a, "--other"); tsc_argv_add(&a, oth);
+    tsc_argv_add(&a, "-o"); tsc_argv_add(&a, upd); tsc_argv_add(&a, g_posteriors); tsc_argv_add(&a, bam);
+    ret = run1(bindir, &a, NULL);
+    tsc_argv_free(&a);
+    free(upd); free(oth);
+    return ret;
+}
+
 static int assign(const sc_opt_t *o, const char *bindir, const char *bam, const char *gtf, const char *cmdline, uint32_t seed)
 {
     char *bed = tsc_out_path(o->outdir, o->exp_tag, "loci.bed.tmp"), *ck1 = tsc_out_path(o->outdir, o->exp_tag, "checkpoint.load_alignment.tsc"),
@@ -391,8 +412,14 @@ static int assign(const sc_opt_t *o, const char *bindir, const char *bam, const 
         stream = ck2;
     }
     if (o->skip_em) tsc_drv_log(3, "Skipping EM...");
-    ret = run_count(o, bindir, stream, cmdline, seed, bam, gtf, NULL, !o->ignore_umi);
+    if (o->updated_sam && !o->skip_em) g_posteriors = tsc_out_path(o->outdir, o->exp_tag, "posteriors.tsc.tmp");
+    if (run_count(o, bindir, stream, cmdline, seed, bam, gtf, NULL, !o->ignore_umi) < 0) goto done;
+    if (g_posteriors && updated_sam(o, bindir, bed, bam) < 0) goto done;
+    ret = 0;
 done:
+    if (g_posteriors) unlink(g_posteriors);
+    free(g_posteriors);
+    g_posteriors = NULL;
     unlink(bed); unlink(tmp);
     tsc_rs_close(r);
     free(bed); free(ck1); free(ck2); free(tmp); free(ks.s);
@@ -576,9 +603,6 @@ int main(int argc, char *argv[])
         tsc_error("--pooling_mode %s is not implemented yet in tsc (only pseudobulk)%s", o.pooling_mode,
                   strcmp(o.pooling_mode, "celltype") == 0 && !o.celltype_tsv ? "; it would also need --celltype_tsv" : "");
         free(cmd); return 2;
-    }
-    if (o.updated_sam && !is_resume) {
-        tsc_error("--updated_sam is not implemented yet in tsc-sc"); free(cmd); return 2;
     }
     if (is_resume ? argc - optind != 1 : argc - optind != 2) {
         free(cmd);
