@@ -11,7 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 #include <htslib/kstring.h>
@@ -362,14 +364,52 @@ static int updated_sam(const sc_opt_t *o, const char *bindir, const char *bed, c
     return ret;
 }
 
-static int assign(const sc_opt_t *o, const char *bindir, const char *bam, const char *gtf, const char *cmdline, uint32_t seed)
+/* The default seed (§10.1) hashes the input files; a child process does it while tsc-fetch runs,
+ * and the seed reaches the load_alignment checkpoint afterwards (a run-info entry appended). */
+static pid_t seed_hash_start(const char *bam, const char *gtf, int *rfd)
 {
+    int fd[2];
+    pid_t pid;
+    if (pipe(fd) < 0) { tsc_error("pipe: %s", strerror(errno)); return -1; }
+    fflush(NULL);
+    if ((pid = fork()) < 0) { tsc_error("fork: %s", strerror(errno)); close(fd[0]); close(fd[1]); return -1; }
+    if (pid == 0) {
+        uint32_t sd = 0;
+        close(fd[0]);
+        int ok = tsc_sc_default_seed(bam, gtf, &sd) == 0 && write(fd[1], &sd, sizeof sd) == (ssize_t)sizeof sd;
+        _exit(ok ? 0 : 1);
+    }
+    close(fd[1]);
+    *rfd = fd[0];
+    return pid;
+}
+
+static int seed_hash_wait(pid_t pid, int rfd, uint32_t *seed)
+{
+    ssize_t n;
+    int st = 0;
+    while ((n = read(rfd, seed, sizeof *seed)) < 0 && errno == EINTR) {}
+    close(rfd);
+    while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {}
+    if (n != (ssize_t)sizeof *seed || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+        tsc_error("cannot compute the default seed (the SHA-1 of the input files); give --seed");
+        return -1;
+    }
+    return 0;
+}
+
+static int assign(const sc_opt_t *o, const char *bindir, const char *bam, const char *gtf, const char *cmdline, uint32_t seed,
+                  int hash_seed)
+{
+    pid_t hpid = -1;
+    int hfd = -1;
     char *bed = tsc_out_path(o->outdir, o->exp_tag, "loci.bed.tmp"), *ck1 = tsc_out_path(o->outdir, o->exp_tag, "checkpoint.load_alignment.tsc"),
          *ck2 = tsc_out_path(o->outdir, o->exp_tag, "checkpoint.dedup_umi.tsc"), *tmp = tsc_out_path(o->outdir, o->exp_tag, "checkpoint.tsc.tmp");
     tsc_argv_t reg = { 0 }, fe = { 0 };
     tsc_rstream_t *r = NULL;
     kstring_t ks = { 0, 0, NULL };
     int ret = -1;
+    if (hash_seed && (hpid = seed_hash_start(bam, gtf, &hfd)) < 0) goto done;
     tsc_drv_log(3, "Loading annotation...");
     tsc_argv_add(&reg, "tsc-regions"); tsc_argv_add(&reg, "--attribute"); tsc_argv_add(&reg, o->attribute);
     tsc_argv_add(&reg, "--feature-type"); tsc_argv_add(&reg, o->feature_type); tsc_argv_add(&reg, gtf);
@@ -386,13 +426,18 @@ static int assign(const sc_opt_t *o, const char *bindir, const char *bam, const 
     if (o->ignore_umi) tsc_argv_add(&fe, "--ignore-umi");
     tsc_argv_add(&fe, "--overlap-threshold"); tsc_argv_add(&fe, o->overlap_threshold);
     if (o->stranded_mode) { tsc_argv_add(&fe, "--stranded-mode"); tsc_argv_add(&fe, o->stranded_mode); }
-    ksprintf(&ks, "_sc_seed=%u", seed);
-    tsc_argv_add(&fe, "--info"); tsc_argv_add(&fe, ks.s);
-    ks.l = 0; ksprintf(&ks, "_no_feature_key=%s", o->no_feature_key);
+    ksprintf(&ks, "_no_feature_key=%s", o->no_feature_key);
     tsc_argv_add(&fe, "--info"); tsc_argv_add(&fe, ks.s);
     tsc_argv_add(&fe, "-o"); tsc_argv_add(&fe, tmp);
     tsc_argv_add(&fe, bed); tsc_argv_add(&fe, bam);
     if (run1(bindir, &fe, NULL) < 0) goto done;
+    if (hpid > 0) {
+        int e = seed_hash_wait(hpid, hfd, &seed);
+        hpid = -1;
+        if (e < 0) goto done;
+    }
+    ks.l = 0; ksprintf(&ks, "%u", seed);
+    if (tsc_stream_append_info(tmp, "_sc_seed", ks.s) < 0) goto done;
     if (rename(tmp, ck1) < 0) { tsc_error("cannot rename %s: %s", tmp, strerror(errno)); goto done; }
     if (!(r = tsc_rs_open(ck1, TSC_KIND_MASK(TSC_KIND_HITS)))) goto done;
     {   /* the counters are at the end of the stream */
@@ -417,6 +462,12 @@ static int assign(const sc_opt_t *o, const char *bindir, const char *bam, const 
     if (g_posteriors && updated_sam(o, bindir, bed, bam) < 0) goto done;
     ret = 0;
 done:
+    if (hpid > 0) { /* an error before the hash was collected */
+        int st;
+        kill(hpid, SIGTERM);
+        close(hfd);
+        while (waitpid(hpid, &st, 0) < 0 && errno == EINTR) {}
+    }
     if (g_posteriors) unlink(g_posteriors);
     free(g_posteriors);
     g_posteriors = NULL;
@@ -442,6 +493,12 @@ static int resume(sc_opt_t *o, const char *bindir, const char *ckpt, const char 
     }
     deduped = tsc_hdr_get_info(h, "umi_num_umi") != NULL;
     if (!seed_opt) {
+        if (!tsc_hdr_get_info(h, "_sc_seed")) { /* appended at the end of the load_alignment checkpoint */
+            tsc_sec_t sec;
+            int e;
+            while ((e = tsc_rs_next(r, &sec)) == 1) {}
+            if (e < 0) goto done;
+        }
         if (tsc_hdr_get_info_int(h, "_sc_seed", &s) < 0) s = 0;
         seed = (uint32_t)s;
     } else seed = (uint32_t)seed_v;
@@ -626,11 +683,11 @@ int main(int argc, char *argv[])
         if (getrandom(&seed, sizeof seed, 0) != sizeof seed) seed = (uint32_t)time(NULL);
         seed_v = seed;
     } else if (seed_opt) seed = (uint32_t)seed_v;
-    else if (!is_resume && tsc_sc_default_seed(argv[optind], argv[optind + 1], &seed) < 0) { free(cmd); return 1; }
+    int hash_seed = !seed_opt && !is_resume; /* hashed while tsc-fetch runs */
     if (!is_resume && tsc_mkdir_p(o.outdir) < 0) { tsc_error("cannot create the output directory %s: %s", o.outdir, strerror(errno)); free(cmd); return 1; }
     bindir = tsc_exe_dir();
     ret = is_resume ? resume(&o, bindir, argv[optind], cmd, seed_opt, seed_v)
-                    : assign(&o, bindir, argv[optind], argv[optind + 1], cmd, seed);
+                    : assign(&o, bindir, argv[optind], argv[optind + 1], cmd, seed, hash_seed);
     if (ret == 0) {
         double dt = tsc_realtime() - t0;
         tsc_drv_log(3, "stellarscope %s complete in %.3f secs (tsc-sc)", is_resume ? "resume" : "assign", dt);
