@@ -11,12 +11,44 @@
 
 KHASH_MAP_INIT_STR(wl_s2i, int64_t)
 
+/* The lookup table tsc-fetch asks once per fragment: open addressing on a 64-bit hash, the hash
+ * compared before the bytes (khash compared strings through pointers at every probe) */
+typedef struct { uint64_t hash; const char *key; uint32_t len; int64_t idx; } wl_slot_t;
+
 struct tsc_wl_t {
     int64_t n;
     size_t m;
     char **bc;               /* barcodes, list order */
     khash_t(wl_s2i) *h;      /* barcode (and bare form of "X-N") -> index; keys owned here */
+    wl_slot_t *slot;         /* the same for lookups, once the list is complete (keys: h's) */
+    uint64_t mask;           /* slots - 1 (a power of two, at least twice the entries) */
 };
+
+static inline uint64_t wl_hash(const char *s, uint32_t *len)
+{
+    uint64_t h = 0x9e3779b97f4a7c15ULL;
+    const char *p = s;
+    for (; *p; p++) h = (h + (uint8_t)*p) * 0xff51afd7ed558ccdULL;
+    *len = (uint32_t)(p - s);
+    return h ^ (h >> 31);
+}
+
+/* build the lookup table from h (at the end of tsc_wl_read / tsc_wl_from); -1 on OOM */
+static int wl_index(tsc_wl_t *w)
+{
+    uint64_t n = 4;
+    while (n < 2 * (uint64_t)kh_size(w->h) + 2) n *= 2;
+    if (!(w->slot = calloc(n, sizeof(wl_slot_t)))) return -1;
+    w->mask = n - 1;
+    for (khint_t k = kh_begin(w->h); k != kh_end(w->h); k++) {
+        if (!kh_exist(w->h, k)) continue;
+        uint32_t len;
+        uint64_t hv = wl_hash(kh_key(w->h, k), &len), i = hv & w->mask;
+        while (w->slot[i].key) i = (i + 1) & w->mask;
+        w->slot[i] = (wl_slot_t){ hv, kh_key(w->h, k), len, kh_val(w->h, k) };
+    }
+    return 0;
+}
 
 void tsc_wl_destroy(tsc_wl_t *w)
 {
@@ -28,6 +60,7 @@ void tsc_wl_destroy(tsc_wl_t *w)
     }
     for (int64_t i = 0; i < w->n; i++) free(w->bc[i]);
     free(w->bc);
+    free(w->slot);
     free(w);
 }
 
@@ -39,6 +72,13 @@ int64_t tsc_wl_find(const tsc_wl_t *w, const char *bc)
 {
     khint_t k;
     if (!w || !w->h) return -1;
+    if (w->slot) {
+        uint32_t len;
+        uint64_t hv = wl_hash(bc, &len);
+        for (uint64_t i = hv & w->mask; w->slot[i].key; i = (i + 1) & w->mask)
+            if (w->slot[i].hash == hv && w->slot[i].len == len && memcmp(w->slot[i].key, bc, len) == 0) return w->slot[i].idx;
+        return -1;
+    }
     k = kh_get(wl_s2i, w->h, bc);
     return k == kh_end(w->h) ? -1 : kh_val(w->h, k);
 }
@@ -96,6 +136,7 @@ tsc_wl_t *tsc_wl_from(char *const *bc, int64_t n)
     if (!w) return NULL;
     for (int64_t i = 0; i < n; i++)
         if (wl_add(w, bc[i]) < 0) { tsc_wl_destroy(w); return NULL; }
+    if (wl_index(w) < 0) { tsc_wl_destroy(w); return NULL; }
     return w;
 }
 
@@ -156,6 +197,7 @@ tsc_wl_t *tsc_wl_read(const char *path)
                   "to keep every barcode)", path);
         goto fail;
     }
+    if (wl_index(w) < 0) goto nomem;
     gzclose(fp);
     free(ks.s);
     return w;
@@ -185,19 +227,54 @@ void tsc_sc_counts_merge(tsc_sc_counts_t *a, const tsc_sc_counts_t *b)
     }
 }
 
-static const char *tag_str(bam1_t *b, const char tag[2])
-{
-    const uint8_t *p = bam_aux_get(b, tag);
-    const char *s;
-    if (!p || (*p != 'Z' && *p != 'H')) return NULL;
-    s = bam_aux2Z(p);
-    return s && *s ? s : NULL;
-}
-
+/* Both tags in one pass over the aux fields (two bam_aux_get calls walked them twice, and this
+ * ran for every fragment of the file): the first field of each tag decides, as bam_aux_get; a
+ * tag that is not a string, or an empty one, is absent. A malformed field ends the walk. */
 void tsc_sc_tags(const tsc_sc_opt_t *o, bam1_t *b, const char **cb, const char **ub)
 {
-    *cb = tag_str(b, o->btag);
-    *ub = tag_str(b, o->utag);
+    const uint8_t *p = bam_get_aux(b), *end = b->data + b->l_data;
+    int got_cb = 0, got_ub = 0;
+    *cb = *ub = NULL;
+    while (end - p >= 3 && !(got_cb && got_ub)) {
+        const uint8_t *v = p + 3;
+        int64_t n;
+        switch (p[2]) {
+        case 'A': case 'c': case 'C': n = 1; break;
+        case 's': case 'S': n = 2; break;
+        case 'i': case 'I': case 'f': n = 4; break;
+        case 'd': n = 8; break;
+        case 'Z': case 'H': {
+            const uint8_t *z = memchr(v, 0, (size_t)(end - v));
+            if (!z) return;
+            n = z - v + 1;
+            break;
+        }
+        case 'B': {
+            int sz;
+            if (end - v < 5) return;
+            switch (v[0]) {
+            case 'c': case 'C': sz = 1; break;
+            case 's': case 'S': sz = 2; break;
+            case 'i': case 'I': case 'f': sz = 4; break;
+            default: return;
+            }
+            n = 5 + (int64_t)sz * (int64_t)((uint32_t)v[1] | (uint32_t)v[2] << 8 | (uint32_t)v[3] << 16 | (uint32_t)v[4] << 24);
+            break;
+        }
+        default: return;
+        }
+        if (n > end - v) return;
+        int str = (p[2] == 'Z' || p[2] == 'H') && v[0];
+        if (!got_cb && p[0] == (uint8_t)o->btag[0] && p[1] == (uint8_t)o->btag[1]) {
+            got_cb = 1;
+            if (str) *cb = (const char *)v;
+        }
+        if (!got_ub && p[0] == (uint8_t)o->utag[0] && p[1] == (uint8_t)o->utag[1]) {
+            got_ub = 1;
+            if (str) *ub = (const char *)v;
+        }
+        p = v + n;
+    }
 }
 
 int tsc_sc_check(const tsc_sc_opt_t *o, const char *cb, const char *ub)
