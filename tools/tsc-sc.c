@@ -439,16 +439,16 @@ static int assign(const sc_opt_t *o, const char *bindir, const char *bam, const 
     ks.l = 0; ksprintf(&ks, "%u", seed);
     if (tsc_stream_append_info(tmp, "_sc_seed", ks.s) < 0) goto done;
     if (rename(tmp, ck1) < 0) { tsc_error("cannot rename %s: %s", tmp, strerror(errno)); goto done; }
-    if (!(r = tsc_rs_open(ck1, TSC_KIND_MASK(TSC_KIND_HITS)))) goto done;
-    {   /* the counters are at the end of the stream */
+    if (tsc_drv_level() >= 3) { /* the summary's counters are at the end of the stream (not read when quiet) */
         tsc_sec_t s;
         int e;
+        if (!(r = tsc_rs_open(ck1, TSC_KIND_MASK(TSC_KIND_HITS)))) goto done;
         while ((e = tsc_rs_next(r, &s)) == 1) {}
         if (e < 0) goto done;
+        alignment_summary(tsc_rs_hdr(r));
+        tsc_rs_close(r);
+        r = NULL;
     }
-    alignment_summary(tsc_rs_hdr(r));
-    tsc_rs_close(r);
-    r = NULL;
     const char *stream = ck1;
     if (o->ignore_umi) tsc_drv_log(3, "Skipping UMI deduplication (option --ignore_umi)");
     else {
