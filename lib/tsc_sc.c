@@ -24,14 +24,35 @@ struct tsc_wl_t {
     uint64_t mask;           /* slots - 1 (a power of two, at least twice the entries) */
 };
 
-static inline uint64_t wl_hash(const char *s, uint32_t *len)
+/* a hash of the N bytes at S, 8 at a time (a barcode's length is known from the aux walk) */
+static inline uint64_t wl_hash(const char *s, size_t n)
 {
-    uint64_t h = 0x9e3779b97f4a7c15ULL;
-    const char *p = s;
-    for (; *p; p++) h = (h + (uint8_t)*p) * 0xff51afd7ed558ccdULL;
-    *len = (uint32_t)(p - s);
-    return h ^ (h >> 31);
+    uint64_t h = 0x9e3779b97f4a7c15ULL ^ n, x;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        memcpy(&x, s + i, 8);
+        h = (h ^ x) * 0xff51afd7ed558ccdULL;
+        h ^= h >> 32;
+    }
+    for (x = 0; i < n; i++) x = x << 8 | (uint8_t)s[i];
+    h = (h ^ x) * 0xc4ceb9fe1a85ec53ULL;
+    return h ^ (h >> 29);
 }
+
+/* the N bytes at A and B are equal (inline: a call to memcmp cost as much as the lookup) */
+static inline int wl_eq(const char *a, const char *b, size_t n)
+{
+    uint64_t x, y;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        memcpy(&x, a + i, 8); memcpy(&y, b + i, 8);
+        if (x != y) return 0;
+    }
+    for (; i < n; i++) if (a[i] != b[i]) return 0;
+    return 1;
+}
+
+static int64_t wl_find_n(const tsc_wl_t *w, const char *bc, size_t len);
 
 /* build the lookup table from h (at the end of tsc_wl_read / tsc_wl_from); -1 on OOM */
 static int wl_index(tsc_wl_t *w)
@@ -42,8 +63,8 @@ static int wl_index(tsc_wl_t *w)
     w->mask = n - 1;
     for (khint_t k = kh_begin(w->h); k != kh_end(w->h); k++) {
         if (!kh_exist(w->h, k)) continue;
-        uint32_t len;
-        uint64_t hv = wl_hash(kh_key(w->h, k), &len), i = hv & w->mask;
+        uint32_t len = (uint32_t)strlen(kh_key(w->h, k));
+        uint64_t hv = wl_hash(kh_key(w->h, k), len), i = hv & w->mask;
         while (w->slot[i].key) i = (i + 1) & w->mask;
         w->slot[i] = (wl_slot_t){ hv, kh_key(w->h, k), len, kh_val(w->h, k) };
     }
@@ -70,13 +91,18 @@ char *const *tsc_wl_names(const tsc_wl_t *w) { return w->bc; }
 
 int64_t tsc_wl_find(const tsc_wl_t *w, const char *bc)
 {
+    return wl_find_n(w, bc, strlen(bc));
+}
+
+/* BC: LEN bytes followed by a NUL */
+static int64_t wl_find_n(const tsc_wl_t *w, const char *bc, size_t len)
+{
     khint_t k;
     if (!w || !w->h) return -1;
     if (w->slot) {
-        uint32_t len;
-        uint64_t hv = wl_hash(bc, &len);
+        uint64_t hv = wl_hash(bc, len);
         for (uint64_t i = hv & w->mask; w->slot[i].key; i = (i + 1) & w->mask)
-            if (w->slot[i].hash == hv && w->slot[i].len == len && memcmp(w->slot[i].key, bc, len) == 0) return w->slot[i].idx;
+            if (w->slot[i].hash == hv && w->slot[i].len == len && wl_eq(w->slot[i].key, bc, len)) return w->slot[i].idx;
         return -1;
     }
     k = kh_get(wl_s2i, w->h, bc);
@@ -230,11 +256,12 @@ void tsc_sc_counts_merge(tsc_sc_counts_t *a, const tsc_sc_counts_t *b)
 /* Both tags in one pass over the aux fields (two bam_aux_get calls walked them twice, and this
  * ran for every fragment of the file): the first field of each tag decides, as bam_aux_get; a
  * tag that is not a string, or an empty one, is absent. A malformed field ends the walk. */
-void tsc_sc_tags(const tsc_sc_opt_t *o, bam1_t *b, const char **cb, const char **ub)
+static void sc_tags(const tsc_sc_opt_t *o, bam1_t *b, const char **cb, size_t *cbl, const char **ub)
 {
     const uint8_t *p = bam_get_aux(b), *end = b->data + b->l_data;
     int got_cb = 0, got_ub = 0;
     *cb = *ub = NULL;
+    *cbl = 0;
     while (end - p >= 3 && !(got_cb && got_ub)) {
         const uint8_t *v = p + 3;
         int64_t n;
@@ -267,7 +294,7 @@ void tsc_sc_tags(const tsc_sc_opt_t *o, bam1_t *b, const char **cb, const char *
         int str = (p[2] == 'Z' || p[2] == 'H') && v[0];
         if (!got_cb && p[0] == (uint8_t)o->btag[0] && p[1] == (uint8_t)o->btag[1]) {
             got_cb = 1;
-            if (str) *cb = (const char *)v;
+            if (str) { *cb = (const char *)v; *cbl = (size_t)n - 1; }
         }
         if (!got_ub && p[0] == (uint8_t)o->utag[0] && p[1] == (uint8_t)o->utag[1]) {
             got_ub = 1;
@@ -277,25 +304,43 @@ void tsc_sc_tags(const tsc_sc_opt_t *o, bam1_t *b, const char **cb, const char *
     }
 }
 
-int tsc_sc_check(const tsc_sc_opt_t *o, const char *cb, const char *ub)
+void tsc_sc_tags(const tsc_sc_opt_t *o, bam1_t *b, const char **cb, const char **ub)
+{
+    size_t cbl;
+    sc_tags(o, b, cb, &cbl, ub);
+}
+
+/* CB: CBL bytes and a NUL */
+static int sc_check(const tsc_sc_opt_t *o, const char *cb, size_t cbl, const char *ub)
 {
     if (!cb) return TSC_SC_NO_CB;
-    if (o->wl && tsc_wl_size(o->wl) > 0 && tsc_wl_find(o->wl, cb) < 0) return TSC_SC_NOT_LISTED;
+    if (o->wl && tsc_wl_size(o->wl) > 0 && wl_find_n(o->wl, cb, cbl) < 0) return TSC_SC_NOT_LISTED;
     if (!ub && !o->ignore_umi) return TSC_SC_NO_UMI;
     return TSC_SC_OK;
 }
 
-int tsc_sc_classify_tags(const tsc_sc_opt_t *o, const tsc_frag_t *f, const char *cb, const char *ub, tsc_sc_counts_t *c)
+int tsc_sc_check(const tsc_sc_opt_t *o, const char *cb, const char *ub)
+{
+    return sc_check(o, cb, cb ? strlen(cb) : 0, ub);
+}
+
+/* a PX fragment without a mapped unit crashes Stellarscope (as Telescope Q17): unmapped here */
+static int frag_unmapped(const tsc_frag_t *f)
+{
+    return f->cls == TSC_FC_SU || f->cls == TSC_FC_PU || f->n_mapped == 0 || f->n_unit == 0;
+}
+
+static int sc_classify(const tsc_sc_opt_t *o, const tsc_frag_t *f, const char *cb, size_t cbl, const char *ub,
+                       tsc_sc_counts_t *c)
 {
     c->total++;
     if (f->cls == TSC_FC_PM || f->cls == TSC_FC_PU || f->cls == TSC_FC_PX) c->paired++;
     else c->single++;
-    /* a PX fragment without a mapped unit crashes Stellarscope (as Telescope Q17): unmapped here */
-    if (f->cls == TSC_FC_SU || f->cls == TSC_FC_PU || f->n_mapped == 0 || f->n_unit == 0) {
+    if (frag_unmapped(f)) {
         c->unmapped++;
         return TSC_SC_UNMAPPED;
     }
-    int e = tsc_sc_check(o, cb, ub);
+    int e = sc_check(o, cb, cbl, ub);
     if (e == TSC_SC_NO_CB) { c->no_cb++; return e; }
     if (e == TSC_SC_NOT_LISTED) { c->not_listed++; return e; }
     if (e == TSC_SC_NO_UMI) { c->no_umi++; return e; }
@@ -309,12 +354,19 @@ int tsc_sc_classify_tags(const tsc_sc_opt_t *o, const tsc_frag_t *f, const char 
     return TSC_SC_OK;
 }
 
+int tsc_sc_classify_tags(const tsc_sc_opt_t *o, const tsc_frag_t *f, const char *cb, const char *ub, tsc_sc_counts_t *c)
+{
+    return sc_classify(o, f, cb, cb ? strlen(cb) : 0, ub, c);
+}
+
 int tsc_sc_classify(const tsc_sc_opt_t *o, const tsc_frag_t *f, bam1_t *const *b, tsc_sc_counts_t *c,
                     const char **cb, const char **ub)
 {
+    size_t cbl = 0;
     *cb = *ub = NULL;
-    if (f->n_unit > 0) tsc_sc_tags(o, b[f->unit[0].r1], cb, ub);
-    return tsc_sc_classify_tags(o, f, *cb, *ub, c);
+    /* the tags of unmapped fragments are never looked at (they are skipped first) */
+    if (f->n_unit > 0 && !frag_unmapped(f)) sc_tags(o, b[f->unit[0].r1], cb, &cbl, ub);
+    return sc_classify(o, f, *cb, cbl, *ub, c);
 }
 
 int tsc_sc_runinfo(const tsc_sc_counts_t *c, tsc_hdr_t *h)
