@@ -16,6 +16,7 @@
 #    alignments to one locus is the PRI unit (so the line is compared without RNAME, POS, CIGAR
 #    and with only flag 0x100). The complete UMI tie D12 is removed (S8: the later read wins, and
 #    "later" depends on the order; tests/sc/orders.test.sh);
+#  - tsc-sccount --posteriors' stream converts to text and back (tsc-view);
 #  - bad uses: tsc-tag --other without --sc, --sc with a FIT or with another file's posteriors.
 set -u
 : "${TSC_DATA:=$(cd ../data && pwd)}"
@@ -97,6 +98,8 @@ done
 
 # bad uses
 tsc-sccount -p pp --seed 1 --posteriors post.tsc o/stellarscope-checkpoint.dedup_umi.tsc || bad "tsc-sccount --posteriors failed"
+tsc-view post.tsc > post.txt && tsc-view -b -o post2.tsc post.txt && cmp -s post.tsc post2.tsc || bad "posteriors: the text form does not convert back"
+grep -q '^=RFIN' post.txt && grep -q '^=ZFIN' post.txt || bad "posteriors: no ZFIN/RFIN sections"
 tsc-regions "$G/input/sc.gtf" > loci.bed
 tsc-tag --other x.bam -l loci.bed post.tsc "$G/input/sc_se.bam" > /dev/null 2> err; [ $? -eq 2 ] && grep -q 'needs --sc' err ||
     bad "--other without --sc: $(cat err)"
