@@ -183,8 +183,10 @@ static tsc_mtx_t *mtx_read(tsc_rstream_t *r)
     if ((m->alen == NULL) != (m->aloc == NULL) || (m->alen && n_alen != (uint64_t)m->n_aloc))
         BAD("%s: corrupted stream: ALOC and ALEN do not match", name);
     /* sections whose length depends on another one, whatever their order */
-    if (n_score != (uint64_t)m->nnz || (m->z && n_z != (uint64_t)m->nnz) || (m->r && n_r != (uint64_t)m->nnz))
-        BAD("%s: corrupted stream: INDX has %lld cells but SCOR, ZFIN or RFIN a different number", name, (long long)m->nnz);
+    if (n_score != (uint64_t)m->nnz || (m->z && n_z != (uint64_t)m->nnz))
+        BAD("%s: corrupted stream: INDX has %lld cells but SCOR or ZFIN a different number", name, (long long)m->nnz);
+    if (m->r && n_r != (uint64_t)m->nnz)
+        BAD("%s: corrupted stream: INDX has %lld cells but RFIN a different number", name, (long long)m->nnz);
     if (m->trace_lnl && (!m->trace_diff || n_tlnl != (uint64_t)m->n_trace))
         BAD("%s: corrupted stream: EMLL without an EMDF section of the same length", name);
     if (m->bcpt && (!m->brpt || n_bcpt != B + 1))
