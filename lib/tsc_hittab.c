@@ -1,20 +1,36 @@
 /* tsc_hittab.c -- a whole HITS stream in memory (see tsc_hittab.h).
  * Part of tsc (Telescope in C). MIT licence. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <htslib/kstring.h>
 #include "tsc_hittab.h"
 
 void tsc_hittab_destroy(tsc_hittab_t *t)
 {
     if (!t) return;
-    for (int64_t i = 0; i < t->n; i++) { free(t->name[i]); free(t->cb[i]); free(t->ub[i]); }
+    free(t->strs);
     for (int64_t i = 0; i < t->n_wl; i++) free(t->wl[i]);
     free(t->wl); free(t->frag); free(t->name); free(t->cb); free(t->ub); free(t->moff); free(t->map);
     tsc_hdr_destroy(t->hdr);
     free(t);
 }
 
-static char *dup_or_null(const char *s) { return s ? strdup(s) : NULL; }
+/* Strings go into one growing block; while it grows, a row's pointer holds 1 + the offset (0 =
+ * NULL), made a real pointer once the block stops moving: three small allocations per row (name,
+ * barcode, UMI) would cost more than the strings (about 100 bytes of heap overhead a row). */
+static char *arena_add(kstring_t *a, const char *s)
+{
+    size_t off = a->l;
+    if (!s) return NULL;
+    if (kputsn(s, strlen(s) + 1, a) < 0) return (char *)-1;
+    return (char *)(uintptr_t)(off + 1);
+}
+
+static void arena_fix(char **p, int64_t n, char *base)
+{
+    for (int64_t i = 0; i < n; i++) if (p[i]) p[i] = base + ((uintptr_t)p[i] - 1);
+}
 
 tsc_hittab_t *tsc_hittab_read(const char *path, int any_fields)
 {
@@ -23,6 +39,7 @@ tsc_hittab_t *tsc_hittab_read(const char *path, int any_fields)
     tsc_hittab_t *t = NULL;
     tsc_hit_t h;
     int ret, kcb = -1, kub = -1;
+    kstring_t arena = { 0, 0, NULL };
     memset(&h, 0, sizeof(h));
     if (!r) return NULL;
     if (!(hr = tsc_hitr_init(r)) || !(t = calloc(1, sizeof(*t)))) goto nomem;
@@ -55,16 +72,24 @@ tsc_hittab_t *tsc_hittab_read(const char *path, int any_fields)
         if (TSC_GROW(t->map, mm, (size_t)(t->n_map + h.n_map)) < 0) goto nomem;
         int64_t i = t->n;
         t->frag[i] = h.frag;
-        t->name[i] = dup_or_null(h.name);
-        t->cb[i] = kcb >= 0 ? dup_or_null(h.fld[kcb]) : NULL;
-        t->ub[i] = kub >= 0 ? dup_or_null(h.fld[kub]) : NULL;
+        t->name[i] = arena_add(&arena, h.name);
+        t->cb[i] = kcb >= 0 ? arena_add(&arena, h.fld[kcb]) : NULL;
+        t->ub[i] = kub >= 0 ? arena_add(&arena, h.fld[kub]) : NULL;
         t->n++;
-        if ((h.name && !t->name[i]) || (kcb >= 0 && h.fld[kcb] && !t->cb[i]) || (kub >= 0 && h.fld[kub] && !t->ub[i])) goto nomem;
+        if (t->name[i] == (char *)-1 || t->cb[i] == (char *)-1 || t->ub[i] == (char *)-1) {
+            t->name[i] = t->cb[i] = t->ub[i] = NULL;
+            goto nomem;
+        }
         if (h.n_map) memcpy(t->map + t->n_map, h.map, (size_t)h.n_map * sizeof(tsc_map_t));
         t->n_map += h.n_map;
         t->moff[t->n] = t->n_map;
     }
     if (ret < 0) goto fail;
+    t->strs = arena.s;
+    arena.s = NULL;
+    arena_fix(t->name, t->n, t->strs);
+    arena_fix(t->cb, t->n, t->strs);
+    arena_fix(t->ub, t->n, t->strs);
     {
         int64_t nw;
         char *const *wl = tsc_hitr_whitelist(hr, &nw);
@@ -82,6 +107,10 @@ tsc_hittab_t *tsc_hittab_read(const char *path, int any_fields)
 nomem:
     tsc_error("out of memory");
 fail:
+    if (t && !t->strs) { /* the pointers are still offsets */
+        for (int64_t i = 0; i < t->n; i++) t->name[i] = t->cb[i] = t->ub[i] = NULL;
+    }
+    free(arena.s);
     tsc_hit_free(&h);
     tsc_hitr_destroy(hr);
     tsc_rs_close(r);

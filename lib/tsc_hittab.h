@@ -13,6 +13,7 @@ typedef struct {
     int64_t *frag;          /* fragment ordinal */
     char **name;            /* fragment name, NULL if not kept */
     char **cb, **ub;        /* barcode and UMI (fields CB, UB), NULL if absent */
+    char *strs;             /* the bytes of every name, barcode and UMI (one block; NULL if none) */
     int64_t *moff;          /* mappings of record i: map[moff[i] .. moff[i+1]) */
     int64_t n_map, m_map;
     tsc_map_t *map;

@@ -20,6 +20,9 @@
  *   EMDF f64[T] L1 change of pi at each of the T iterations (optional: older streams lack it)
  *   EMLL f64[T] log-likelihood at each iteration (optional: only with --use-likelihood)
  *   run info keys _em_iterations, _em_converged (0/1), _em_backend.
+ * A MATRIX stream may carry (tsc-sccount --posteriors, for tsc-tag --sc; any pooling):
+ *   ZFIN f64[nnz] the posterior of each cell (0 where the model stored none);
+ *   RFIN f64[nnz] the reassignment of the first mode at each cell.
  * The header's features are the columns: feat[0] is the no-feature key (length 0).
  * Run info keys starting with '_' are internal and never printed in Telescope's RunInfo line:
  *   _min_as, _max_as (global AS extremes from tsc-fetch), _no_feature_key. */
@@ -49,6 +52,7 @@
 #define TSC_SEC_LNL TSC_TAG('L', 'N', 'L', '_')
 #define TSC_SEC_EMDIFF TSC_TAG('E', 'M', 'D', 'F')
 #define TSC_SEC_EMLNL TSC_TAG('E', 'M', 'L', 'L')
+#define TSC_SEC_REASSIGN TSC_TAG('R', 'F', 'I', 'N')
 
 /** Matrix (and, by kind, its blocks and its fit). All arrays malloc'ed, owned by the struct. */
 typedef struct {
@@ -74,6 +78,7 @@ typedef struct {
     int64_t n_trace;          /* iterations in the convergence trace (0: none recorded) */
     double *trace_diff;       /* n_trace: L1 change of pi per iteration, or NULL */
     double *trace_lnl;        /* n_trace: lnl per iteration, or NULL */
+    double *r;                /* nnz: reassignment of the first mode (single cell, RFIN), or NULL */
 } tsc_mtx_t;
 
 /** Empty matrix with a header of KIND; NULL on OOM. */

@@ -30,7 +30,7 @@ void tsc_mtx_destroy(tsc_mtx_t *m)
     free(m->alen);
     free(m->brpt); free(m->brow); free(m->bcpt); free(m->bcol);
     free(m->pi); free(m->theta); free(m->pi_init); free(m->theta_init); free(m->z);
-    free(m->trace_diff); free(m->trace_lnl);
+    free(m->trace_diff); free(m->trace_lnl); free(m->r);
     free(m);
 }
 
@@ -110,7 +110,7 @@ static tsc_mtx_t *mtx_read(tsc_rstream_t *r)
     int ret, kind, have_shape = 0;
     const char *name;
     char tb[5];
-    uint64_t B = 0, n_score = 0, n_z = 0, n_bcpt = 0, n_alen = 0, n_tlnl = 0; /* checked once all are read */
+    uint64_t B = 0, n_score = 0, n_z = 0, n_bcpt = 0, n_alen = 0, n_tlnl = 0, n_r = 0; /* checked once all are read */
     if (!r) return NULL;
     name = tsc_rs_name(r);
     kind = tsc_rs_kind(r);
@@ -153,6 +153,7 @@ static tsc_mtx_t *mtx_read(tsc_rstream_t *r)
         else if (t == TSC_SEC_THETA_INIT) { want = TSC_T_F64; n = m->n_cols; dst = (void **)&m->theta_init; }
         else if (t == TSC_SEC_Z) { want = TSC_T_F64; n = n_z = s.count; dst = (void **)&m->z; }
         else if (t == TSC_SEC_EMDIFF) { want = TSC_T_F64; n = s.count; dst = (void **)&m->trace_diff; m->n_trace = (int64_t)s.count; }
+        else if (t == TSC_SEC_REASSIGN) { want = TSC_T_F64; n = n_r = s.count; dst = (void **)&m->r; }
         else if (t == TSC_SEC_EMLNL) { want = TSC_T_F64; n = n_tlnl = s.count; dst = (void **)&m->trace_lnl; }
         else if (t == TSC_SEC_LNL) {
             if (s.type != TSC_T_F64 || s.count != 1) BAD("%s: corrupted stream: bad LNL_ section", name);
@@ -184,6 +185,8 @@ static tsc_mtx_t *mtx_read(tsc_rstream_t *r)
     /* sections whose length depends on another one, whatever their order */
     if (n_score != (uint64_t)m->nnz || (m->z && n_z != (uint64_t)m->nnz))
         BAD("%s: corrupted stream: INDX has %lld cells but SCOR or ZFIN a different number", name, (long long)m->nnz);
+    if (m->r && n_r != (uint64_t)m->nnz)
+        BAD("%s: corrupted stream: INDX has %lld cells but RFIN a different number", name, (long long)m->nnz);
     if (m->trace_lnl && (!m->trace_diff || n_tlnl != (uint64_t)m->n_trace))
         BAD("%s: corrupted stream: EMLL without an EMDF section of the same length", name);
     if (m->bcpt && (!m->brpt || n_bcpt != B + 1))
@@ -251,7 +254,8 @@ int tsc_mtx_write(const char *path, const tsc_mtx_t *m)
         SEC(TSC_SEC_LNL, TSC_T_F64, &m->lnl, 1);
         if (m->trace_diff) SEC(TSC_SEC_EMDIFF, TSC_T_F64, m->trace_diff, m->n_trace);
         if (m->trace_diff && m->trace_lnl) SEC(TSC_SEC_EMLNL, TSC_T_F64, m->trace_lnl, m->n_trace);
-    }
+    } else if (m->z) SEC(TSC_SEC_Z, TSC_T_F64, m->z, m->nnz);
+    if (m->r) SEC(TSC_SEC_REASSIGN, TSC_T_F64, m->r, m->nnz);
 #undef SEC
     if (!ok) { tsc_ws_abort(w); return -1; }
     return tsc_ws_close(w);

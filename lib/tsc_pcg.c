@@ -1,4 +1,4 @@
-/* tsc_pcg.c -- PCG64 + SeedSequence + Lemire draws as numpy 1.24, and SHA-1 (see tsc_pcg.h).
+/* tsc_pcg.c -- PCG64 + SeedSequence + Lemire draws as numpy 1.24, and the default seed (see tsc_pcg.h).
  * Part of tsc (Telescope in C). MIT licence. */
 #include <errno.h>
 #include <stdio.h>
@@ -94,76 +94,6 @@ uint64_t tsc_pcg64_bounded(tsc_pcg64_t *g, uint64_t m)
         }
     }
     return p >> 32;
-}
-
-/* ---- SHA-1 (FIPS 180-4) ---- */
-typedef struct { uint32_t h[5]; uint64_t len; uint8_t buf[64]; size_t n; } sha1_t;
-
-#define ROL(x, n) (((x) << (n)) | ((x) >> (32 - (n))))
-
-static void sha1_block(sha1_t *s, const uint8_t *p)
-{
-    uint32_t w[80], a = s->h[0], b = s->h[1], c = s->h[2], d = s->h[3], e = s->h[4];
-    for (int i = 0; i < 16; i++) w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 | (uint32_t)p[4 * i + 2] << 8 | p[4 * i + 3];
-    for (int i = 16; i < 80; i++) w[i] = ROL(w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16], 1);
-    for (int i = 0; i < 80; i++) {
-        uint32_t f, k;
-        if (i < 20) { f = (b & c) | (~b & d); k = 0x5a827999; }
-        else if (i < 40) { f = b ^ c ^ d; k = 0x6ed9eba1; }
-        else if (i < 60) { f = (b & c) | (b & d) | (c & d); k = 0x8f1bbcdc; }
-        else { f = b ^ c ^ d; k = 0xca62c1d6; }
-        uint32_t t = ROL(a, 5) + f + e + k + w[i];
-        e = d; d = c; c = ROL(b, 30); b = a; a = t;
-    }
-    s->h[0] += a; s->h[1] += b; s->h[2] += c; s->h[3] += d; s->h[4] += e;
-}
-
-static void sha1_init(sha1_t *s)
-{
-    static const uint32_t h0[5] = { 0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476, 0xc3d2e1f0 };
-    memcpy(s->h, h0, sizeof h0);
-    s->len = 0; s->n = 0;
-}
-
-static void sha1_update(sha1_t *s, const uint8_t *p, size_t n)
-{
-    s->len += n;
-    while (n) {
-        size_t k = 64 - s->n < n ? 64 - s->n : n;
-        memcpy(s->buf + s->n, p, k);
-        s->n += k; p += k; n -= k;
-        if (s->n == 64) { sha1_block(s, s->buf); s->n = 0; }
-    }
-}
-
-static void sha1_final(sha1_t *s, char *hex)
-{
-    uint64_t bits = s->len * 8;
-    uint8_t pad = 0x80, z = 0, lb[8];
-    sha1_update(s, &pad, 1);
-    while (s->n != 56) sha1_update(s, &z, 1);
-    for (int i = 0; i < 8; i++) lb[i] = (uint8_t)(bits >> (56 - 8 * i));
-    sha1_update(s, lb, 8);
-    for (int i = 0; i < 5; i++) snprintf(hex + 8 * i, 9, "%08x", s->h[i]);
-}
-
-int tsc_sha1_file(const char *path, char *hex)
-{
-    FILE *fp = fopen(path, "rb");
-    uint8_t buf[65536];
-    uint64_t left = 1000000000ULL;
-    sha1_t s;
-    size_t n;
-    if (!fp) { tsc_error("cannot open %s: %s", path, strerror(errno)); return -1; }
-    sha1_init(&s);
-    while (left && (n = fread(buf, 1, left < sizeof buf ? (size_t)left : sizeof buf, fp)) > 0) {
-        sha1_update(&s, buf, n);
-        left -= n;
-    }
-    if (ferror(fp)) { tsc_error("cannot read %s: %s", path, strerror(errno)); fclose(fp); return -1; }
-    fclose(fp);
-    sha1_final(&s, hex);
-    return 0;
 }
 
 int tsc_sc_default_seed(const char *a, const char *b, uint32_t *seed)

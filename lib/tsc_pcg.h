@@ -7,6 +7,7 @@
 
 #include <stdint.h>
 #include "tsc_util.h"
+#include "tsc_sha1.h"
 
 typedef struct {
     unsigned __int128 state, inc;
@@ -22,9 +23,6 @@ uint32_t tsc_pcg64_next32(tsc_pcg64_t *g);
 /** Generator.integers(0, M) for 1 <= M <= 2^32 (M = 1 draws nothing). */
 uint64_t tsc_pcg64_bounded(tsc_pcg64_t *g, uint64_t m);
 
-/** SHA-1 of the first 1e9 bytes of PATH (of all of it if smaller), as 40 hex digits into HEX
- * (41 bytes). 0 or -1 (logged). */
-int tsc_sha1_file(const char *path, char *hex) TSC_RESULT_USED;
 /** Stellarscope's default seed: (int(sha1(A)[:7],16) * int(sha1(B)[:7],16)) mod (2^32 - 1).
  * 0 or -1 (logged). */
 int tsc_sc_default_seed(const char *a, const char *b, uint32_t *seed) TSC_RESULT_USED;

@@ -11,12 +11,65 @@
 
 KHASH_MAP_INIT_STR(wl_s2i, int64_t)
 
+/* The lookup table tsc-fetch asks once per fragment: open addressing on a 64-bit hash, the hash
+ * compared before the bytes (khash compared strings through pointers at every probe) */
+typedef struct { uint64_t hash; const char *key; uint32_t len; int64_t idx; } wl_slot_t;
+
 struct tsc_wl_t {
     int64_t n;
     size_t m;
     char **bc;               /* barcodes, list order */
     khash_t(wl_s2i) *h;      /* barcode (and bare form of "X-N") -> index; keys owned here */
+    wl_slot_t *slot;         /* the same for lookups, once the list is complete (keys: h's) */
+    uint64_t mask;           /* slots - 1 (a power of two, at least twice the entries) */
 };
+
+/* a hash of the N bytes at S, 8 at a time (a barcode's length is known from the aux walk) */
+static inline uint64_t wl_hash(const char *s, size_t n)
+{
+    uint64_t h = 0x9e3779b97f4a7c15ULL ^ n, x;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        memcpy(&x, s + i, 8);
+        h = (h ^ x) * 0xff51afd7ed558ccdULL;
+        h ^= h >> 32;
+    }
+    for (x = 0; i < n; i++) x = x << 8 | (uint8_t)s[i];
+    h = (h ^ x) * 0xc4ceb9fe1a85ec53ULL;
+    return h ^ (h >> 29);
+}
+
+/* the N bytes at A and B are equal (inline: a call to memcmp cost as much as the lookup) */
+static inline int wl_eq(const char *a, const char *b, size_t n)
+{
+    uint64_t x, y;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        memcpy(&x, a + i, 8); memcpy(&y, b + i, 8);
+        if (x != y) return 0;
+    }
+    for (; i < n; i++) if (a[i] != b[i]) return 0;
+    return 1;
+}
+
+static int64_t wl_find_n(const tsc_wl_t *w, const char *bc, size_t len);
+
+/* build the lookup table from h (at the end of tsc_wl_read / tsc_wl_from); -1 on OOM */
+static int wl_index(tsc_wl_t *w)
+{
+    uint64_t n = 4;
+    while (n < 2 * (uint64_t)kh_size(w->h) + 2) n *= 2;
+    if (!(w->slot = calloc(n, sizeof(wl_slot_t)))) return -1;
+    w->mask = n - 1;
+    for (khint_t k = kh_begin(w->h); k != kh_end(w->h); k++) {
+        if (!kh_exist(w->h, k)) continue;
+        uint32_t len = (uint32_t)strlen(kh_key(w->h, k));
+        uint64_t hv = wl_hash(kh_key(w->h, k), len), i = hv & w->mask;
+        while (w->slot[i].key) i = (i + 1) & w->mask;
+        w->slot[i] = (wl_slot_t){ hv, kh_key(w->h, k), len, kh_val(w->h, k) };
+    }
+    return 0;
+}
 
 void tsc_wl_destroy(tsc_wl_t *w)
 {
@@ -28,6 +81,7 @@ void tsc_wl_destroy(tsc_wl_t *w)
     }
     for (int64_t i = 0; i < w->n; i++) free(w->bc[i]);
     free(w->bc);
+    free(w->slot);
     free(w);
 }
 
@@ -37,8 +91,20 @@ char *const *tsc_wl_names(const tsc_wl_t *w) { return w->bc; }
 
 int64_t tsc_wl_find(const tsc_wl_t *w, const char *bc)
 {
+    return wl_find_n(w, bc, strlen(bc));
+}
+
+/* BC: LEN bytes followed by a NUL */
+static int64_t wl_find_n(const tsc_wl_t *w, const char *bc, size_t len)
+{
     khint_t k;
     if (!w || !w->h) return -1;
+    if (w->slot) {
+        uint64_t hv = wl_hash(bc, len);
+        for (uint64_t i = hv & w->mask; w->slot[i].key; i = (i + 1) & w->mask)
+            if (w->slot[i].hash == hv && w->slot[i].len == len && wl_eq(w->slot[i].key, bc, len)) return w->slot[i].idx;
+        return -1;
+    }
     k = kh_get(wl_s2i, w->h, bc);
     return k == kh_end(w->h) ? -1 : kh_val(w->h, k);
 }
@@ -96,6 +162,7 @@ tsc_wl_t *tsc_wl_from(char *const *bc, int64_t n)
     if (!w) return NULL;
     for (int64_t i = 0; i < n; i++)
         if (wl_add(w, bc[i]) < 0) { tsc_wl_destroy(w); return NULL; }
+    if (wl_index(w) < 0) { tsc_wl_destroy(w); return NULL; }
     return w;
 }
 
@@ -156,6 +223,7 @@ tsc_wl_t *tsc_wl_read(const char *path)
                   "to keep every barcode)", path);
         goto fail;
     }
+    if (wl_index(w) < 0) goto nomem;
     gzclose(fp);
     free(ks.s);
     return w;
@@ -185,40 +253,94 @@ void tsc_sc_counts_merge(tsc_sc_counts_t *a, const tsc_sc_counts_t *b)
     }
 }
 
-static const char *tag_str(bam1_t *b, const char tag[2])
+/* Both tags in one pass over the aux fields (two bam_aux_get calls walked them twice, and this
+ * ran for every fragment of the file): the first field of each tag decides, as bam_aux_get; a
+ * tag that is not a string, or an empty one, is absent. A malformed field ends the walk. */
+static void sc_tags(const tsc_sc_opt_t *o, bam1_t *b, const char **cb, size_t *cbl, const char **ub)
 {
-    const uint8_t *p = bam_aux_get(b, tag);
-    const char *s;
-    if (!p || (*p != 'Z' && *p != 'H')) return NULL;
-    s = bam_aux2Z(p);
-    return s && *s ? s : NULL;
+    const uint8_t *p = bam_get_aux(b), *end = b->data + b->l_data;
+    int got_cb = 0, got_ub = 0;
+    *cb = *ub = NULL;
+    *cbl = 0;
+    while (end - p >= 3 && !(got_cb && got_ub)) {
+        const uint8_t *v = p + 3;
+        int64_t n;
+        switch (p[2]) {
+        case 'A': case 'c': case 'C': n = 1; break;
+        case 's': case 'S': n = 2; break;
+        case 'i': case 'I': case 'f': n = 4; break;
+        case 'd': n = 8; break;
+        case 'Z': case 'H': {
+            const uint8_t *z = memchr(v, 0, (size_t)(end - v));
+            if (!z) return;
+            n = z - v + 1;
+            break;
+        }
+        case 'B': {
+            int sz;
+            if (end - v < 5) return;
+            switch (v[0]) {
+            case 'c': case 'C': sz = 1; break;
+            case 's': case 'S': sz = 2; break;
+            case 'i': case 'I': case 'f': sz = 4; break;
+            default: return;
+            }
+            n = 5 + (int64_t)sz * (int64_t)((uint32_t)v[1] | (uint32_t)v[2] << 8 | (uint32_t)v[3] << 16 | (uint32_t)v[4] << 24);
+            break;
+        }
+        default: return;
+        }
+        if (n > end - v) return;
+        int str = (p[2] == 'Z' || p[2] == 'H') && v[0];
+        if (!got_cb && p[0] == (uint8_t)o->btag[0] && p[1] == (uint8_t)o->btag[1]) {
+            got_cb = 1;
+            if (str) { *cb = (const char *)v; *cbl = (size_t)n - 1; }
+        }
+        if (!got_ub && p[0] == (uint8_t)o->utag[0] && p[1] == (uint8_t)o->utag[1]) {
+            got_ub = 1;
+            if (str) *ub = (const char *)v;
+        }
+        p = v + n;
+    }
 }
 
 void tsc_sc_tags(const tsc_sc_opt_t *o, bam1_t *b, const char **cb, const char **ub)
 {
-    *cb = tag_str(b, o->btag);
-    *ub = tag_str(b, o->utag);
+    size_t cbl;
+    sc_tags(o, b, cb, &cbl, ub);
 }
 
-int tsc_sc_check(const tsc_sc_opt_t *o, const char *cb, const char *ub)
+/* CB: CBL bytes and a NUL */
+static int sc_check(const tsc_sc_opt_t *o, const char *cb, size_t cbl, const char *ub)
 {
     if (!cb) return TSC_SC_NO_CB;
-    if (o->wl && tsc_wl_size(o->wl) > 0 && tsc_wl_find(o->wl, cb) < 0) return TSC_SC_NOT_LISTED;
+    if (o->wl && tsc_wl_size(o->wl) > 0 && wl_find_n(o->wl, cb, cbl) < 0) return TSC_SC_NOT_LISTED;
     if (!ub && !o->ignore_umi) return TSC_SC_NO_UMI;
     return TSC_SC_OK;
 }
 
-int tsc_sc_classify_tags(const tsc_sc_opt_t *o, const tsc_frag_t *f, const char *cb, const char *ub, tsc_sc_counts_t *c)
+int tsc_sc_check(const tsc_sc_opt_t *o, const char *cb, const char *ub)
+{
+    return sc_check(o, cb, cb ? strlen(cb) : 0, ub);
+}
+
+/* a PX fragment without a mapped unit crashes Stellarscope (as Telescope Q17): unmapped here */
+static int frag_unmapped(const tsc_frag_t *f)
+{
+    return f->cls == TSC_FC_SU || f->cls == TSC_FC_PU || f->n_mapped == 0 || f->n_unit == 0;
+}
+
+static int sc_classify(const tsc_sc_opt_t *o, const tsc_frag_t *f, const char *cb, size_t cbl, const char *ub,
+                       tsc_sc_counts_t *c)
 {
     c->total++;
     if (f->cls == TSC_FC_PM || f->cls == TSC_FC_PU || f->cls == TSC_FC_PX) c->paired++;
     else c->single++;
-    /* a PX fragment without a mapped unit crashes Stellarscope (as Telescope Q17): unmapped here */
-    if (f->cls == TSC_FC_SU || f->cls == TSC_FC_PU || f->n_mapped == 0 || f->n_unit == 0) {
+    if (frag_unmapped(f)) {
         c->unmapped++;
         return TSC_SC_UNMAPPED;
     }
-    int e = tsc_sc_check(o, cb, ub);
+    int e = sc_check(o, cb, cbl, ub);
     if (e == TSC_SC_NO_CB) { c->no_cb++; return e; }
     if (e == TSC_SC_NOT_LISTED) { c->not_listed++; return e; }
     if (e == TSC_SC_NO_UMI) { c->no_umi++; return e; }
@@ -232,12 +354,19 @@ int tsc_sc_classify_tags(const tsc_sc_opt_t *o, const tsc_frag_t *f, const char 
     return TSC_SC_OK;
 }
 
+int tsc_sc_classify_tags(const tsc_sc_opt_t *o, const tsc_frag_t *f, const char *cb, const char *ub, tsc_sc_counts_t *c)
+{
+    return sc_classify(o, f, cb, cb ? strlen(cb) : 0, ub, c);
+}
+
 int tsc_sc_classify(const tsc_sc_opt_t *o, const tsc_frag_t *f, bam1_t *const *b, tsc_sc_counts_t *c,
                     const char **cb, const char **ub)
 {
+    size_t cbl = 0;
     *cb = *ub = NULL;
-    if (f->n_unit > 0) tsc_sc_tags(o, b[f->unit[0].r1], cb, ub);
-    return tsc_sc_classify_tags(o, f, *cb, *ub, c);
+    /* the tags of unmapped fragments are never looked at (they are skipped first) */
+    if (f->n_unit > 0 && !frag_unmapped(f)) sc_tags(o, b[f->unit[0].r1], cb, &cbl, ub);
+    return sc_classify(o, f, *cb, cbl, *ub, c);
 }
 
 int tsc_sc_runinfo(const tsc_sc_counts_t *c, tsc_hdr_t *h)

@@ -382,6 +382,7 @@ int tsc_scq_reassign(const tsc_scmat_t *m, const tsc_scfit_t *fit, const tsc_scq
                 break;
             }
         }
+        if (mi == 0 && o->r_first) memcpy(o->r_first, r, (size_t)nnz * sizeof(double));
         /* per-barcode sums in ascending row order (§11.3), or per barcode+UMI (§11.4): (barcode,
          * column, value) triples in row order, then summed per barcode and column in that order */
         nt = 0;

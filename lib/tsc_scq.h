@@ -30,6 +30,7 @@ typedef struct {
     int use_likelihood;
     int umi_counts;          /* count barcode+UMI pairs (§11.4) */
     uint64_t seed;           /* PCG64 seed */
+    double *r_first;         /* NULL, or (nnz of the matrix) gets R of the first mode per cell (updated BAM) */
 } tsc_scq_opt_t;
 
 void tsc_scq_opt_init(tsc_scq_opt_t *o);

@@ -774,3 +774,71 @@ void tsc_rs_close(tsc_rstream_t *r)
     tsc_hdr_destroy(r->hdr);
     free(r);
 }
+
+/* ---- appending run info to a finished stream file ---- */
+
+int tsc_stream_append_info(const char *path, const char *key, const char *val)
+{
+    FILE *fp = fopen(path, "r+b");
+    uint8_t t[32], *buf = NULL, *sec = NULL;
+    uLong crc = crc32(0L, Z_NULL, 0), crc_prefix;
+    off_t size, at;
+    size_t kl = strlen(key), vl = strlen(val), sl = 24 + 8 + kl + vl;
+    int ret = -1;
+    if (!fp) {
+        tsc_log(TSC_LOG_ERROR, __func__, "cannot open %s: %s", path, strerror(errno));
+        return -1;
+    }
+    if (fseeko(fp, 0, SEEK_END) < 0 || (size = ftello(fp)) < 64 || fseeko(fp, size - 32, SEEK_SET) < 0
+        || fread(t, 1, 32, fp) != 32) {
+        tsc_log(TSC_LOG_ERROR, __func__, "%s: not a complete tsc stream", path);
+        goto end;
+    }
+    if (le_to_u32(t) != TSC_TAG_END || le_to_u32(t + 4) != 0 || le_to_u64(t + 16) != (uint64_t)(size - 32)
+        || memcmp(t + 28, END_MARK, 4) != 0) {
+        tsc_log(TSC_LOG_ERROR, __func__, "%s: not a complete tsc stream (no trailer)", path);
+        goto end;
+    }
+    /* the CRC of everything before the END record, checked through the trailer's own CRC */
+    if (!(buf = malloc(1 << 20)) || !(sec = malloc(sl))) {
+        tsc_log(TSC_LOG_ERROR, __func__, "out of memory");
+        goto end;
+    }
+    rewind(fp);
+    for (at = 0; at < size - 32;) {
+        size_t k = size - 32 - at < (1 << 20) ? (size_t)(size - 32 - at) : (size_t)1 << 20;
+        if (fread(buf, 1, k, fp) != k) {
+            tsc_log(TSC_LOG_ERROR, __func__, "%s: read error: %s", path, strerror(errno));
+            goto end;
+        }
+        crc = crc32(crc, buf, (uInt)k);
+        at += (off_t)k;
+    }
+    crc_prefix = crc;
+    if ((uint32_t)crc32(crc, t, 24) != le_to_u32(t + 24)) {
+        tsc_log(TSC_LOG_ERROR, __func__, "%s: corrupted stream: CRC32 mismatch", path);
+        goto end;
+    }
+    /* a RUNI section with KEY=VAL in place of the trailer, then the trailer again */
+    u32_to_le(TSC_TAG_RUNINFO, sec); u32_to_le(TSC_T_STR, sec + 4); u64_to_le(2, sec + 8);
+    u64_to_le(8 + kl + vl, sec + 16); u32_to_le((uint32_t)kl, sec + 24); memcpy(sec + 28, key, kl);
+    u32_to_le((uint32_t)vl, sec + 28 + kl); memcpy(sec + 32 + kl, val, vl);
+    crc = crc32(crc_prefix, sec, (uInt)sl);
+    u64_to_le(le_to_u64(t + 8) + 1, t + 8);
+    u64_to_le((uint64_t)size - 32 + sl, t + 16);
+    crc = crc32(crc, t, 24);
+    u32_to_le((uint32_t)crc, t + 24);
+    if (fseeko(fp, size - 32, SEEK_SET) < 0 || fwrite(sec, 1, sl, fp) != sl || fwrite(t, 1, 32, fp) != 32) {
+        tsc_log(TSC_LOG_ERROR, __func__, "%s: write failed: %s", path, strerror(errno));
+        goto end;
+    }
+    ret = 0;
+end:
+    free(buf);
+    free(sec);
+    if (fclose(fp) != 0 && ret == 0) {
+        tsc_log(TSC_LOG_ERROR, __func__, "%s: write failed: %s", path, strerror(errno));
+        ret = -1;
+    }
+    return ret;
+}

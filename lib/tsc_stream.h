@@ -101,6 +101,12 @@ int tsc_ws_close(tsc_wstream_t *w) TSC_RESULT_USED;
 /** Abandon W without a trailer (after an error): the output is then visibly truncated. */
 void tsc_ws_abort(tsc_wstream_t *w);
 
+/** Append the run-info entry KEY=VAL to the finished stream file PATH (a RUNI section before a
+ * new trailer; the old trailer's CRC is checked first): run info learned after the producer
+ * ended (tsc-sc's default seed, hashed while tsc-fetch runs). 0 or -1 (logged; PATH unchanged
+ * unless the write itself failed). */
+int tsc_stream_append_info(const char *path, const char *key, const char *val) TSC_RESULT_USED;
+
 /* ---- reader ---- */
 typedef struct tsc_rstream_t tsc_rstream_t;
 

@@ -44,6 +44,7 @@ int tsc_tag_xp(double p)
 
 void tsc_tag_final(int pri, double p, double r, tsc_tag_fin_t *out)
 {
+    out->xpf = 0.0f;
     if (!pri) {
         out->secondary = 1;
         out->mapq = 0;
@@ -144,7 +145,13 @@ tsc_tag_fit_t *tsc_tag_fit_init(tsc_mtx_t *m, const tsc_annot_t *a, const tsc_ta
     if (!t) goto nomem;
     t->m = m;
     t->total_fragments = -1;
-    if (m->hdr->kind != TSC_KIND_FIT || (!m->z && m->nnz > 0)) {
+    t->sc = o->sc;
+    if (o->sc) {
+        if (!m->z || !m->r || (m->n_rows > 0 && !m->frag)) {
+            tsc_error("%s: not a stream of posteriors (make it with tsc-sccount --posteriors)", src);
+            goto fail;
+        }
+    } else if (m->hdr->kind != TSC_KIND_FIT || (!m->z && m->nnz > 0)) {
         tsc_error("%s: not a FIT stream (make it with tsc-em)", src);
         goto fail;
     }
@@ -200,6 +207,11 @@ tsc_tag_fit_t *tsc_tag_fit_init(tsc_mtx_t *m, const tsc_annot_t *a, const tsc_ta
         tsc_error("%s: the FIT has neither fragment ordinals (FRAG) nor names (NAME): "
                   "it cannot be matched with the alignments", src);
         goto fail;
+    }
+    if (o->sc) { /* R of the first mode, as tsc-sccount computed it */
+        t->r = m->r;
+        m->r = NULL;
+        return t;
     }
     if (!(t->r = malloc((size_t)(m->nnz > 0 ? m->nnz : 1) * sizeof(double)))) goto nomem;
     if (o->upstream_draws && o->mode == TSC_RA_CHOOSE) ret = upstream_bam_draws(m, o->conf_prob, t->r);
@@ -279,6 +291,10 @@ static int check_frag(const tsc_tag_fit_t *t, int64_t row, const tsc_frag_t *f, 
     int32_t k;
     if (m->names && strcmp(m->names[row], f->name.s) != 0)
         return mismatch(t, row, f, src, "another read name");
+    if (t->sc && n == 0) { /* a UMI duplicate tsc-dedup excluded: no cells, matched by name */
+        if (!m->names) return mismatch(t, row, f, src, "an empty row and no names to match it by");
+        return 0;
+    }
     if (n != f->n_map) {
         snprintf(msg, sizeof msg, "%d features here, %lld in the FIT", (int)f->n_map, (long long)n);
         return mismatch(t, row, f, src, msg);
@@ -347,8 +363,10 @@ int tsc_tag_frag_edits(const tsc_tag_fit_t *t, int64_t row, const tsc_frag_t *f,
         if (col < 0) return mismatch(t, row, f, src, "a unit's locus is not a column");
         if (un->pri) {
             int64_t c = tsc_tag_fit_cell(t, row, col);
-            if (c < 0) return mismatch(t, row, f, src, "a unit's feature is not in the row");
-            tsc_tag_final(1, m->z[c], t->r[c], &fin);
+            if (c < 0 && !(t->sc && m->indptr[row] == m->indptr[row + 1]))
+                return mismatch(t, row, f, src, "a unit's feature is not in the row");
+            tsc_tag_final(1, c < 0 ? 0.0 : m->z[c], c < 0 ? 0.0 : t->r[c], &fin);
+            if (t->sc) fin.xpf = (float)(c < 0 ? 0.0 : m->z[c]);
         } else {
             tsc_tag_final(0, 0.0, 0.0, &fin);
         }
@@ -423,7 +441,10 @@ int tsc_tag_apply(const tsc_tag_fit_t *t, const tsc_tag_edits_t *e, const tsc_ta
         || bam_aux_append(b, "ZT", 'Z', 4, (const uint8_t *)zt) < 0
         || bam_aux_append(b, "ZB", 'Z', (int)strlen(zb) + 1, (const uint8_t *)zb) < 0)
         return -1;
-    if (ed->fin.xp >= 0) { /* 0..100: pysam stores it as 'C', the smallest type that holds it */
+    if (ed->fin.xp >= 0 && t->sc) { /* Stellarscope: the posterior as a float (pysam's 'f') */
+        float v = ed->fin.xpf;
+        if (bam_aux_append(b, "XP", 'f', 4, (const uint8_t *)&v) < 0) return -1;
+    } else if (ed->fin.xp >= 0) { /* 0..100: pysam stores it as 'C', the smallest type that holds it */
         uint8_t v = (uint8_t)ed->fin.xp;
         if (bam_aux_append(b, "XP", 'C', 1, &v) < 0) return -1;
     }
@@ -440,7 +461,7 @@ typedef struct {
     const tsc_tag_fit_t *t;
     const tsc_tag_opt_t *o;
     const char *in;            /* input name for messages */
-    samFile *fp, *out;
+    samFile *fp, *out, *oth;   /* oth: single cell, the fragments that are not rows (or NULL) */
     sam_hdr_t *hdr;
     tsc_frag_ctx_t *ctx;
     htsThreadPool tp;
@@ -475,6 +496,18 @@ static int write_rec(job_t *j, bam1_t *b)
         return -1;
     }
     j->st.records++;
+    return 0;
+}
+
+/* single cell: a record of a fragment that is not a row (to the other file, if any) */
+static int write_other(job_t *j, bam1_t *b)
+{
+    if (!j->oth) return 0;
+    if (sam_write1(j->oth, j->hdr, b) < 0) {
+        tsc_error("write error on %s (record %lld)", j->o->other, (long long)j->st.other + 1);
+        return -1;
+    }
+    j->st.other++;
     return 0;
 }
 
@@ -514,6 +547,13 @@ static int run_collated(job_t *j)
         for (i = 0; i < n; i++)
             if ((e2 = tsc_frag_add(&f, b[i], idx + i)) < 0) { frag_error(j, &f, e2); goto end; }
         if ((e2 = tsc_frag_process(&f, j->ctx)) < 0) { frag_error(j, &f, e2); goto end; }
+        if (j->t->sc && (!f.has_locus || row >= m->n_rows || m->frag[row] != ord)) {
+            /* not a row: unmapped, no locus, or skipped by the barcode/UMI filters */
+            for (i = 0; i < n; i++)
+                if (write_other(j, b[i]) < 0) goto end;
+            ord++;
+            continue;
+        }
         if (f.has_locus) {
             if (row >= m->n_rows) {
                 tsc_error("%s: the FIT does not belong to this alignment file: read %s (record %lld) is "
@@ -617,7 +657,7 @@ static int run_sorted(job_t *j, const char *path)
     const tsc_mtx_t *m = j->t->m;
     khash_t(tag_s2i) *h = NULL;
     kept_t k = { 0, 0, NULL, NULL, 0, 0, NULL };
-    int64_t *boff = NULL, *start = NULL, *order = NULL, i, nrec = 0, ei;
+    int64_t *boff = NULL, *start = NULL, *order = NULL, i, nrec = 0, ei, *rowrec = NULL, n_rowrec = 0, ri;
     tsc_frag_t one, f;
     tsc_tag_edits_t e = { 0, 0, NULL, { 0, 0, NULL } };
     bam1_t *b = bam_init1();
@@ -706,6 +746,11 @@ static int run_sorted(job_t *j, const char *path)
         }
         if (tsc_tag_frag_edits(j->t, i, &f, &e, j->in) < 0) goto end;
     }
+    if (j->t->sc) { /* single cell: the records of the rows' fragments (input order) go to the output */
+        if (!(rowrec = malloc((size_t)(k.n_rec + 1) * sizeof(int64_t)))) goto nomem;
+        for (i = 0; i < k.n_rec; i++) rowrec[i] = k.rec[i].idx;
+        n_rowrec = k.n_rec;
+    }
     free(k.rec); free(k.row); free(k.blk); free(boff); free(start); free(order);
     memset(&k, 0, sizeof k);
     boff = start = order = NULL;
@@ -735,10 +780,17 @@ static int run_sorted(job_t *j, const char *path)
         tsc_error("%s: cannot read the header again", j->in);
         goto end;
     }
-    for (i = 0, ei = 0; (r = sam_read1(fp2, h2, b)) >= 0; i++) {
+    for (i = 0, ei = 0, ri = 0; (r = sam_read1(fp2, h2, b)) >= 0; i++) {
         if (ei < e.n && e.a[ei].rec == i) {
             if (tsc_tag_apply(j->t, &e, &e.a[ei], b) < 0) goto nomem;
             ei++;
+        }
+        if (j->t->sc) {
+            while (ri < n_rowrec && rowrec[ri] < i) ri++;
+            if (!(ri < n_rowrec && rowrec[ri] == i)) {
+                if (write_other(j, b) < 0) goto end;
+                continue;
+            }
         }
         if (write_rec(j, b) < 0) goto end;
     }
@@ -755,7 +807,7 @@ nomem:
     tsc_error("out of memory");
 end:
     if (h) kh_destroy(tag_s2i, h);
-    free(k.rec); free(k.row); free(k.blk); free(boff); free(start); free(order);
+    free(k.rec); free(k.row); free(k.blk); free(boff); free(start); free(order); free(rowrec);
     tsc_frag_free(&one);
     tsc_frag_free(&f);
     tsc_tag_edits_free(&e);
@@ -841,6 +893,17 @@ int tsc_tag_run(const tsc_tag_fit_t *t, const tsc_annot_t *a, const char *in, co
         tsc_error("write error on the output header");
         goto end;
     }
+    if (o->sc && o->other) { /* the same format as the output */
+        if (!(j.oth = sam_open(o->other, mode))) {
+            tsc_error("%s: cannot create: %s", o->other, strerror(errno));
+            goto end;
+        }
+        if ((o->reference && hts_set_fai_filename(j.oth, o->reference) < 0)
+            || (o->n_threads > 1 && hts_set_thread_pool(j.oth, &j.tp) < 0) || sam_hdr_write(j.oth, ohdr) < 0) {
+            tsc_error("%s: cannot write the header", o->other);
+            goto end;
+        }
+    }
     sam_hdr_destroy(j.hdr);
     j.hdr = ohdr; /* records are written against the output header (same references) */
     ohdr = NULL;
@@ -853,6 +916,10 @@ nomem:
 end:
     if (j.out && sam_close(j.out) < 0 && ret == 0) {
         tsc_error("%s: write error while closing", strcmp(out_path, "-") ? out_path : "stdout");
+        ret = -1;
+    }
+    if (j.oth && sam_close(j.oth) < 0 && ret == 0) {
+        tsc_error("%s: write error while closing", o->other);
         ret = -1;
     }
     if (j.fp) sam_close(j.fp);

@@ -11,7 +11,14 @@
  *        XP:i round(100 p); R[row, column] > 0: 0x100 cleared, YC:Z:217,95,2; else 0x100 set and
  *        YC:Z:230,171,2 (p >= 0.2) or YC:Z:209,236,228.
  * Both segments of a unit get the same values.  Every other record (unmapped units, fragments
- * without a locus, records no unit holds) is written unchanged, in input order. */
+ * without a locus, records no unit holds) is written unchanged, in input order.
+ *
+ * Single cell (o->sc, Stellarscope's --updated_sam, stellarscope-spec §11.6): z and R come from
+ * tsc-sccount --posteriors (a MATRIX stream with ZFIN, RFIN: any pooling); XP is XP:f (float32
+ * of p); only the fragments that are rows go to the output (with their unmapped units); every
+ * other fragment (unmapped, no locus, skipped by the barcode/UMI filters) goes whole to the
+ * `other` file, or nowhere. A row without cells (a UMI duplicate that tsc-dedup excluded) has
+ * p = 0 and R = 0 on every unit (it is matched by name). */
 #ifndef TSC_TAG_H
 #define TSC_TAG_H
 
@@ -38,7 +45,8 @@ const char *tsc_tag_color_str(int color);
 typedef struct {
     uint8_t secondary;  /* 1: set flag 0x100; 0: clear it */
     uint8_t mapq;       /* MAPQ */
-    int16_t xp;         /* XP:i value, -1 = not written (SEC) */
+    int16_t xp;         /* XP:i value, -1 = not written (SEC); single cell: 0 = XP:f written */
+    float xpf;          /* single cell: the XP:f value (p as float32) */
     uint8_t yc;         /* enum tsc_tag_color */
 } tsc_tag_fin_t;
 
@@ -62,6 +70,8 @@ typedef struct {
     const char *out_format; /* "sam", "bam", "cram" ...; NULL = from the output name, else BAM */
     const char *reference;  /* FASTA for CRAM input/output, or NULL */
     int add_pg;             /* add the @PG line [1] */
+    int sc;                 /* single cell: Stellarscope's updated BAM (see above) [0] */
+    const char *other;      /* single cell: file for the fragments that are not rows, or NULL */
 } tsc_tag_opt_t;
 
 void tsc_tag_opt_init(tsc_tag_opt_t *o);
@@ -77,6 +87,7 @@ typedef struct {
     int has_min_as;
     int64_t min_as;         /* run info _min_as: raw = AS - min_as + 1 + alnlen */
     int64_t total_fragments;/* run info total_fragments, -1 if absent */
+    int sc;                 /* single cell: z, R from the stream's ZFIN, RFIN; XP:f */
 } tsc_tag_fit_t;
 
 /** Index the FIT M against the loci A: the loci must be those of M's stream (ALOC/ALEN: names
@@ -133,6 +144,7 @@ typedef struct {
     int64_t tagged_frags;   /* fragments with a locus (FIT rows) */
     int64_t tagged_recs;    /* records given tags */
     int64_t primary, secondary_pri, sec; /* units: PRI kept, PRI not kept, SEC */
+    int64_t other;          /* single cell: records written to the other file */
     int order;              /* input order used: 1 name-grouped, 2 coordinate */
 } tsc_tag_stats_t;
 

@@ -553,7 +553,7 @@ static int check_lengths(const tsc_txt_t *t, const tsecv_t *sv)
         else if ((g == TSC_SEC_FRAG || g == TSC_SEC_NAME || g == TSC_SEC_BROW) && N >= 0) { want = N; from = "SHAP: rows"; }
         else if ((g == TSC_SEC_PI || g == TSC_SEC_THETA || g == TSC_SEC_PI_INIT || g == TSC_SEC_THETA_INIT) && K >= 0) { want = K; from = "SHAP: columns"; }
         else if (g == TSC_SEC_BCOL && K >= 1) { want = K - 1; from = "SHAP: columns - 1"; }
-        else if ((g == TSC_SEC_SCORE || g == TSC_SEC_Z) && nnz >= 0) { want = nnz; from = "INDX: cells"; }
+        else if ((g == TSC_SEC_SCORE || g == TSC_SEC_Z || g == TSC_SEC_REASSIGN) && nnz >= 0) { want = nnz; from = "INDX: cells"; }
         else if (g == TSC_SEC_INDICES && N >= 0) {
             size_t k;
             for (k = 0; k < sv->n; k++)

@@ -3,11 +3,21 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include <htslib/khash.h>
 #include <htslib/kstring.h>
 #include "tsc_umi.h"
 
-KHASH_MAP_INIT_STR(umi_s2i, int64_t)
+/* The (CB, UB) groups: an open-addressing table of each group's first row, found by a hash of
+ * the two strings (they stay in the table T; no key is copied) */
+typedef struct { uint64_t hash; int64_t row; } grp_slot_t;
+
+static uint64_t cbub_hash(const char *a, const char *b)
+{
+    uint64_t h = 0x9e3779b97f4a7c15ULL;
+    for (; *a; a++) h = (h ^ (uint8_t)*a) * 0x100000001b3ULL;
+    h = (h ^ 0x1f) * 0xff51afd7ed558ccdULL; /* a separator: ("AB","C") and ("A","BC") differ */
+    for (; *b; b++) h = (h ^ (uint8_t)*b) * 0x100000001b3ULL;
+    return h ^ (h >> 29);
+}
 
 /* Stellarscope's read_stats(vec) = (max/sum, -len, max, sum) over the raw scores outside
  * column 0, then the position in the group: the largest tuple wins (a full tie: the later read) */
@@ -48,36 +58,36 @@ void tsc_umi_stats_free(tsc_umi_stats_t *st)
 
 int tsc_umi_dedup(const tsc_hittab_t *t, int32_t min_as, uint8_t *excluded, FILE *track, tsc_umi_stats_t *st)
 {
-    khash_t(umi_s2i) *hs = kh_init(umi_s2i);
+    grp_slot_t *slot = NULL;
+    uint64_t mask = 15;
     int64_t ng = 0, *gid = NULL, *gsize = NULL, *gstart = NULL, *order = NULL, *fill = NULL;
     int64_t *label = NULL, *stack = NULL;
     rstat_t *rs = NULL;
-    kstring_t ks = { 0, 0, NULL };
     int ret = -1;
     memset(st, 0, sizeof(*st));
     memset(excluded, 0, (size_t)t->n);
-    if (!hs || !(gid = malloc((size_t)(t->n + 1) * sizeof(int64_t))) || !(rs = malloc((size_t)(t->n + 1) * sizeof(rstat_t))))
+    while (mask + 1 < (uint64_t)t->n + (uint64_t)t->n / 2) mask = 2 * mask + 1; /* load <= 2/3 */
+    if (!(slot = malloc((mask + 1) * sizeof(grp_slot_t))) || !(gid = malloc((size_t)(t->n + 1) * sizeof(int64_t))) || !(rs = malloc((size_t)(t->n + 1) * sizeof(rstat_t))))
         goto nomem;
+    for (uint64_t q = 0; q <= mask; q++) slot[q].row = -1;
     /* groups by (CB, UB), in order of first appearance */
     for (int64_t i = 0; i < t->n; i++) {
-        int absent;
         if (!t->cb[i] || !t->ub[i]) {
             tsc_error("HITS record %" PRId64 " (%s) has no %s: UMI deduplication needs a barcode and a UMI on "
                       "every fragment (was the stream made with --ignore-umi?)", i, t->name[i] ? t->name[i] : "?",
                       t->cb[i] ? "UMI" : "cell barcode");
             goto end;
         }
-        ks.l = 0;
-        if (kputs(t->cb[i], &ks) < 0 || kputc('\t', &ks) < 0 || kputs(t->ub[i], &ks) < 0) goto nomem;
-        khint_t k = kh_get(umi_s2i, hs, ks.s);
-        if (k == kh_end(hs)) {
-            char *key = strdup(ks.s);
-            if (!key) goto nomem;
-            k = kh_put(umi_s2i, hs, key, &absent);
-            if (absent < 0) { free(key); goto nomem; }
-            kh_val(hs, k) = ng++;
+        uint64_t hv = cbub_hash(t->cb[i], t->ub[i]), q = hv & mask;
+        for (; slot[q].row >= 0; q = (q + 1) & mask) {
+            int64_t j = slot[q].row;
+            if (slot[q].hash == hv && strcmp(t->cb[j], t->cb[i]) == 0 && strcmp(t->ub[j], t->ub[i]) == 0) break;
         }
-        gid[i] = kh_val(hs, k);
+        if (slot[q].row < 0) {
+            slot[q].hash = hv;
+            slot[q].row = i;
+            gid[i] = ng++;
+        } else gid[i] = gid[slot[q].row];
         /* read stats */
         rstat_t *r = &rs[i];
         int64_t len = 0, mx = 0, sum = 0;
@@ -210,11 +220,8 @@ int tsc_umi_dedup(const tsc_hittab_t *t, int32_t min_as, uint8_t *excluded, FILE
 nomem:
     tsc_error("out of memory");
 end:
-    if (hs) {
-        for (khint_t k = kh_begin(hs); k != kh_end(hs); k++) if (kh_exist(hs, k)) free((char *)kh_key(hs, k));
-        kh_destroy(umi_s2i, hs);
-    }
-    free(gid); free(gsize); free(gstart); free(fill); free(order); free(label); free(stack); free(rs); free(ks.s);
+    free(slot);
+    free(gid); free(gsize); free(gstart); free(fill); free(order); free(label); free(stack); free(rs);
     if (ret < 0) tsc_umi_stats_free(st);
     return ret;
 }

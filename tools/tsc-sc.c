@@ -11,7 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 #include <htslib/kstring.h>
@@ -65,6 +67,7 @@ static void usage(FILE *fp)
 "  --outdir DIR             created if missing [assign: . ; resume: the checkpoint's folder]\n"
 "  --exp_tag STR            [assign: stellarscope; resume: stResume]\n"
 "  --use_every_reassign_mode  every reassignment mode\n"
+"  --updated_sam            also EXP_TAG-updated.bam and EXP_TAG-other.bam (assign)\n"
 "  --logfile FILE, --quiet, --debug, --progress INT\n"
 "  --no_10x                 no 10x-style folder;  --10x DIR  put it there instead\n"
 "Run modes:\n"
@@ -251,6 +254,9 @@ static int write_stats_head(const sc_opt_t *o, const char *path, const char *bam
     return 0;
 }
 
+/* --updated_sam: tsc-sccount writes the posteriors here, tsc-tag --sc reads them (assign only) */
+static char *g_posteriors;
+
 static int run_count(const sc_opt_t *o, const char *bindir, const char *stream, const char *cmdline, uint32_t seed,
                      const char *bam, const char *gtf, const char *ckpt, int umi_stats)
 {
@@ -283,6 +289,7 @@ static int run_count(const sc_opt_t *o, const char *bindir, const char *stream, 
     if (o->skip_em) tsc_argv_add(&a, "--skip-em");
     if (o->resume) tsc_argv_add(&a, "--no-align-stats");
     if (!umi_stats) tsc_argv_add(&a, "--no-umi-stats");
+    if (g_posteriors && !o->skip_em) { tsc_argv_add(&a, "--posteriors"); tsc_argv_add(&a, g_posteriors); }
     tsc_argv_add(&a, "--stats-head"); tsc_argv_add(&a, head);
     if (tsc_drv_level() >= 4) tsc_argv_add(&a, "-v");
     if (!o->no_10x && !o->skip_em) {
@@ -349,14 +356,68 @@ static int dedup(const sc_opt_t *o, const char *bindir, const char *in, const ch
     return ret;
 }
 
-static int assign(const sc_opt_t *o, const char *bindir, const char *bam, const char *gtf, const char *cmdline, uint32_t seed)
+/* the updated BAM and other.bam (spec §11.6) from the posteriors of the first mode */
+static int updated_sam(const sc_opt_t *o, const char *bindir, const char *bed, const char *bam)
 {
+    char *upd = tsc_out_path(o->outdir, o->exp_tag, "updated.bam"), *oth = tsc_out_path(o->outdir, o->exp_tag, "other.bam");
+    tsc_argv_t a = { 0 };
+    int ret;
+    tsc_drv_log(3, "Creating updated SAM file...");
+    tsc_argv_add(&a, "tsc-tag"); tsc_argv_add(&a, "--sc"); tsc_argv_add(&a, "-t"); tsc_argv_add(&a, o->nproc);
+    tsc_argv_add(&a, "-l"); tsc_argv_add(&a, bed); tsc_argv_add(&a, "--other"); tsc_argv_add(&a, oth);
+    tsc_argv_add(&a, "-o"); tsc_argv_add(&a, upd); tsc_argv_add(&a, g_posteriors); tsc_argv_add(&a, bam);
+    ret = run1(bindir, &a, NULL);
+    tsc_argv_free(&a);
+    free(upd); free(oth);
+    return ret;
+}
+
+/* The default seed (§10.1) hashes the input files; a child process does it while tsc-fetch runs,
+ * and the seed reaches the load_alignment checkpoint afterwards (a run-info entry appended). */
+static pid_t seed_hash_start(const char *bam, const char *gtf, int *rfd)
+{
+    int fd[2];
+    pid_t pid;
+    if (pipe(fd) < 0) { tsc_error("pipe: %s", strerror(errno)); return -1; }
+    fflush(NULL);
+    if ((pid = fork()) < 0) { tsc_error("fork: %s", strerror(errno)); close(fd[0]); close(fd[1]); return -1; }
+    if (pid == 0) {
+        uint32_t sd = 0;
+        close(fd[0]);
+        int ok = tsc_sc_default_seed(bam, gtf, &sd) == 0 && write(fd[1], &sd, sizeof sd) == (ssize_t)sizeof sd;
+        _exit(ok ? 0 : 1);
+    }
+    close(fd[1]);
+    *rfd = fd[0];
+    return pid;
+}
+
+static int seed_hash_wait(pid_t pid, int rfd, uint32_t *seed)
+{
+    ssize_t n;
+    int st = 0;
+    while ((n = read(rfd, seed, sizeof *seed)) < 0 && errno == EINTR) {}
+    close(rfd);
+    while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {}
+    if (n != (ssize_t)sizeof *seed || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+        tsc_error("cannot compute the default seed (the SHA-1 of the input files); give --seed");
+        return -1;
+    }
+    return 0;
+}
+
+static int assign(const sc_opt_t *o, const char *bindir, const char *bam, const char *gtf, const char *cmdline, uint32_t seed,
+                  int hash_seed)
+{
+    pid_t hpid = -1;
+    int hfd = -1;
     char *bed = tsc_out_path(o->outdir, o->exp_tag, "loci.bed.tmp"), *ck1 = tsc_out_path(o->outdir, o->exp_tag, "checkpoint.load_alignment.tsc"),
          *ck2 = tsc_out_path(o->outdir, o->exp_tag, "checkpoint.dedup_umi.tsc"), *tmp = tsc_out_path(o->outdir, o->exp_tag, "checkpoint.tsc.tmp");
     tsc_argv_t reg = { 0 }, fe = { 0 };
     tsc_rstream_t *r = NULL;
     kstring_t ks = { 0, 0, NULL };
     int ret = -1;
+    if (hash_seed && (hpid = seed_hash_start(bam, gtf, &hfd)) < 0) goto done;
     tsc_drv_log(3, "Loading annotation...");
     tsc_argv_add(&reg, "tsc-regions"); tsc_argv_add(&reg, "--attribute"); tsc_argv_add(&reg, o->attribute);
     tsc_argv_add(&reg, "--feature-type"); tsc_argv_add(&reg, o->feature_type); tsc_argv_add(&reg, gtf);
@@ -373,9 +434,7 @@ static int assign(const sc_opt_t *o, const char *bindir, const char *bam, const 
     if (o->ignore_umi) tsc_argv_add(&fe, "--ignore-umi");
     tsc_argv_add(&fe, "--overlap-threshold"); tsc_argv_add(&fe, o->overlap_threshold);
     if (o->stranded_mode) { tsc_argv_add(&fe, "--stranded-mode"); tsc_argv_add(&fe, o->stranded_mode); }
-    ksprintf(&ks, "_sc_seed=%u", seed);
-    tsc_argv_add(&fe, "--info"); tsc_argv_add(&fe, ks.s);
-    ks.l = 0; ksprintf(&ks, "_no_feature_key=%s", o->no_feature_key);
+    ksprintf(&ks, "_no_feature_key=%s", o->no_feature_key);
     tsc_argv_add(&fe, "--info"); tsc_argv_add(&fe, ks.s);
     /* what resume takes from the checkpoint when not given (spec §12) */
     ks.l = 0; ksprintf(&ks, "_sc_pooling_mode=%s", o->pooling_mode);
@@ -389,17 +448,24 @@ static int assign(const sc_opt_t *o, const char *bindir, const char *bam, const 
     tsc_argv_add(&fe, "-o"); tsc_argv_add(&fe, tmp);
     tsc_argv_add(&fe, bed); tsc_argv_add(&fe, bam);
     if (run1(bindir, &fe, NULL) < 0) goto done;
-    if (rename(tmp, ck1) < 0) { tsc_error("cannot rename %s: %s", tmp, strerror(errno)); goto done; }
-    if (!(r = tsc_rs_open(ck1, TSC_KIND_MASK(TSC_KIND_HITS)))) goto done;
-    {   /* the counters are at the end of the stream */
-        tsc_sec_t s;
-        int e;
-        while ((e = tsc_rs_next(r, &s)) == 1) {}
+    if (hpid > 0) {
+        int e = seed_hash_wait(hpid, hfd, &seed);
+        hpid = -1;
         if (e < 0) goto done;
     }
-    alignment_summary(tsc_rs_hdr(r));
-    tsc_rs_close(r);
-    r = NULL;
+    ks.l = 0; ksprintf(&ks, "%u", seed);
+    if (tsc_stream_append_info(tmp, "_sc_seed", ks.s) < 0) goto done;
+    if (rename(tmp, ck1) < 0) { tsc_error("cannot rename %s: %s", tmp, strerror(errno)); goto done; }
+    if (tsc_drv_level() >= 3) { /* the summary's counters are at the end of the stream (not read when quiet) */
+        tsc_sec_t s;
+        int e;
+        if (!(r = tsc_rs_open(ck1, TSC_KIND_MASK(TSC_KIND_HITS)))) goto done;
+        while ((e = tsc_rs_next(r, &s)) == 1) {}
+        if (e < 0) goto done;
+        alignment_summary(tsc_rs_hdr(r));
+        tsc_rs_close(r);
+        r = NULL;
+    }
     const char *stream = ck1;
     if (o->ignore_umi) tsc_drv_log(3, "Skipping UMI deduplication (option --ignore_umi)");
     else {
@@ -408,8 +474,20 @@ static int assign(const sc_opt_t *o, const char *bindir, const char *bam, const 
         stream = ck2;
     }
     if (o->skip_em) tsc_drv_log(3, "Skipping EM...");
-    ret = run_count(o, bindir, stream, cmdline, seed, bam, gtf, NULL, !o->ignore_umi);
+    if (o->updated_sam && !o->skip_em) g_posteriors = tsc_out_path(o->outdir, o->exp_tag, "posteriors.tsc.tmp");
+    if (run_count(o, bindir, stream, cmdline, seed, bam, gtf, NULL, !o->ignore_umi) < 0) goto done;
+    if (g_posteriors && updated_sam(o, bindir, bed, bam) < 0) goto done;
+    ret = 0;
 done:
+    if (hpid > 0) { /* an error before the hash was collected */
+        int st;
+        kill(hpid, SIGTERM);
+        close(hfd);
+        while (waitpid(hpid, &st, 0) < 0 && errno == EINTR) {}
+    }
+    if (g_posteriors) unlink(g_posteriors);
+    free(g_posteriors);
+    g_posteriors = NULL;
     unlink(bed); unlink(tmp);
     tsc_rs_close(r);
     free(bed); free(ck1); free(ck2); free(tmp); free(ks.s);
@@ -432,6 +510,12 @@ static int resume(sc_opt_t *o, const char *bindir, const char *ckpt, const char 
     }
     deduped = tsc_hdr_get_info(h, "umi_num_umi") != NULL;
     if (!seed_opt) {
+        if (!tsc_hdr_get_info(h, "_sc_seed")) { /* appended at the end of the load_alignment checkpoint */
+            tsc_sec_t sec;
+            int e;
+            while ((e = tsc_rs_next(r, &sec)) == 1) {}
+            if (e < 0) goto done;
+        }
         if (tsc_hdr_get_info_int(h, "_sc_seed", &s) < 0) s = 0;
         seed = (uint32_t)s;
     } else seed = (uint32_t)seed_v;
@@ -614,9 +698,6 @@ int main(int argc, char *argv[])
         tsc_error("celltype_tsv is required for pooling mode \"celltype\" (--celltype_tsv FILE)");
         free(cmd); return 2;
     }
-    if (o.updated_sam && !is_resume) {
-        tsc_error("--updated_sam is not implemented yet in tsc-sc"); free(cmd); return 2;
-    }
     if (is_resume ? argc - optind != 1 : argc - optind != 2) {
         free(cmd);
         return tsc_usage_error(is_resume ? "resume needs one CHECKPOINT" : "assign needs ALIGNMENTS and ANNOTATION.gtf");
@@ -647,11 +728,11 @@ int main(int argc, char *argv[])
         if (getrandom(&seed, sizeof seed, 0) != sizeof seed) seed = (uint32_t)time(NULL);
         seed_v = seed;
     } else if (seed_opt) seed = (uint32_t)seed_v;
-    else if (!is_resume && tsc_sc_default_seed(argv[optind], argv[optind + 1], &seed) < 0) { free(cmd); return 1; }
+    int hash_seed = !seed_opt && !is_resume; /* hashed while tsc-fetch runs */
     if (!is_resume && tsc_mkdir_p(o.outdir) < 0) { tsc_error("cannot create the output directory %s: %s", o.outdir, strerror(errno)); free(cmd); return 1; }
     bindir = tsc_exe_dir();
     ret = is_resume ? resume(&o, bindir, argv[optind], cmd, seed_opt, seed_v)
-                    : assign(&o, bindir, argv[optind], argv[optind + 1], cmd, seed);
+                    : assign(&o, bindir, argv[optind], argv[optind + 1], cmd, seed, hash_seed);
     if (ret == 0) {
         double dt = tsc_realtime() - t0;
         tsc_drv_log(3, "stellarscope %s complete in %.3f secs (tsc-sc)", is_resume ? "resume" : "assign", dt);

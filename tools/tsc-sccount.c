@@ -14,6 +14,7 @@
 #include <zlib.h>
 #include <math.h>
 #include <htslib/kstring.h>
+#include "tsc_matrix.h"
 #include "tsc_scq.h"
 #include "tsc_scem.h"
 #include "tsc_run.h"
@@ -55,6 +56,8 @@ static void usage(FILE *fp, const tsc_scq_opt_t *o)
 "      --no-umi-stats        leave out the UMIInfo section\n"
 "      --log-level N         also log Stellarscope's model lines (Models to fit, ...N models\n"
 "                            fitted, the pooling statistics) as tsc-sc's log at level N (3: INFO)\n"
+"      --posteriors FILE     write the model's z and the first mode's reassignment on every cell\n"
+"                            (a MATRIX stream with ZFIN and RFIN) for tsc-tag --sc\n"
 "  -v, --verbose             more messages\n"
 "  -h, --help                this help\n"
 "  -V, --version             print the version\n"
@@ -239,10 +242,48 @@ end:
     return ret;
 }
 
+/* --posteriors: the first mode's R and the model's z on every cell, with the matrix, fragment
+ * ordinals and names, as a MATRIX stream (ZFIN, RFIN) for tsc-tag --sc (the updated BAM) */
+static int write_posteriors(const char *path, const tsc_hittab_t *t, const tsc_scmat_t *m, const tsc_scfit_t *fit,
+                            double *r)
+{
+    tsc_mtx_t *x = tsc_mtx_init(TSC_KIND_MATRIX);
+    int64_t nnz = m->ptr[m->n];
+    int ret = -1, names = 1;
+    if (!x) goto nomem;
+    tsc_hdr_destroy(x->hdr);
+    if (!(x->hdr = tsc_hdr_dup(t->hdr))) goto nomem;
+    x->hdr->kind = TSC_KIND_MATRIX;
+    tsc_hdr_clear_features(x->hdr);
+    if (tsc_hdr_add_feature(x->hdr, m->feat[0], 0) < 0) goto nomem;
+    for (int32_t j = 0; j < t->hdr->n_feat; j++)
+        if (tsc_hdr_add_feature(x->hdr, t->hdr->feat[j], t->hdr->flen[j]) < 0) goto nomem;
+    x->n_rows = m->n; x->n_cols = m->k; x->nnz = nnz;
+    if (!(x->score = malloc(((size_t)nnz + 1) * sizeof(uint32_t)))) goto nomem;
+    for (int64_t c = 0; c < nnz; c++) x->score[c] = (uint32_t)m->raw[c];
+    for (int64_t i = 0; i < t->n; i++) names &= t->name[i] != NULL;
+    x->indptr = m->ptr; x->indices = m->col; x->frag = t->frag; x->names = names ? t->name : NULL;
+    x->aloc = t->hdr->feat; x->alen = t->hdr->flen; x->n_aloc = t->hdr->n_feat;
+    x->z = fit->z; x->r = r;
+    if (fit->z && fit->zset) for (int64_t c = 0; c < nnz; c++) if (!fit->zset[c]) fit->z[c] = 0.0;
+    if (!fit->z) { tsc_error("no model: nothing to write to %s", path); goto end; }
+    ret = tsc_mtx_write(path, x);
+    goto end;
+nomem:
+    tsc_error("out of memory");
+end:
+    if (x) { /* borrowed arrays */
+        x->indptr = NULL; x->indices = NULL; x->frag = NULL; x->names = NULL; x->aloc = NULL; x->alen = NULL;
+        x->z = NULL; x->r = NULL; x->n_aloc = 0;
+        tsc_mtx_destroy(x);
+    }
+    return ret;
+}
+
 int main(int argc, char *argv[])
 {
     enum { O_POOL = 1000, O_RM, O_ALL, O_CONF, O_PI, O_TH, O_EPS, O_MAXIT, O_LIK, O_UMIC, O_SEED, O_NFK, O_SKIP,
-           O_10X, O_COMM, O_SHEAD, O_NOALN, O_NOUMI, O_CTSV, O_BACKEND, O_PLAT, O_DEV, O_LOGLV };
+           O_10X, O_COMM, O_SHEAD, O_NOALN, O_NOUMI, O_CTSV, O_BACKEND, O_PLAT, O_DEV, O_LOGLV, O_POST };
     static const struct option lopts[] = {
         { "prefix", 1, NULL, 'p' }, { "pooling-mode", 1, NULL, O_POOL }, { "reassign-mode", 1, NULL, O_RM },
         { "use-every-reassign-mode", 0, NULL, O_ALL }, { "conf-prob", 1, NULL, O_CONF }, { "pi-prior", 1, NULL, O_PI },
@@ -252,10 +293,10 @@ int main(int argc, char *argv[])
         { "comment", 1, NULL, O_COMM }, { "stats-head", 1, NULL, O_SHEAD }, { "no-align-stats", 0, NULL, O_NOALN },
         { "no-umi-stats", 0, NULL, O_NOUMI }, { "celltype-tsv", 1, NULL, O_CTSV }, { "threads", 1, NULL, 't' },
         { "backend", 1, NULL, O_BACKEND }, { "platform", 1, NULL, O_PLAT }, { "device", 1, NULL, O_DEV },
-        { "log-level", 1, NULL, O_LOGLV }, TSC_LONGOPT_GLOBAL, { NULL, 0, NULL, 0 }
+        { "log-level", 1, NULL, O_LOGLV }, { "posteriors", 1, NULL, O_POST }, TSC_LONGOPT_GLOBAL, { NULL, 0, NULL, 0 }
     };
     tsc_scq_opt_t o;
-    const char *prefix = NULL, *in, *nfk = "__no_feature", *tenx = NULL, *shead = NULL, *rm = NULL;
+    const char *prefix = NULL, *in, *nfk = "__no_feature", *tenx = NULL, *shead = NULL, *rm = NULL, *post = NULL;
     int c, ret = 1, all = 0, skip = 0, noaln = 0, noumi = 0;
     kstring_t comment = { 0, 0, NULL }, st = { 0, 0, NULL };
     tsc_hittab_t *t = NULL;
@@ -311,6 +352,7 @@ int main(int argc, char *argv[])
         case O_SHEAD: shead = optarg; break;
         case O_NOALN: noaln = 1; break;
         case O_NOUMI: noumi = 1; break;
+        case O_POST: post = optarg; break;
         case 'v': tsc_set_verbosity(tsc_verbosity() + 1); break;
         case 'h': usage(stdout, &o); return tsc_close_stdout() ? 1 : 0;
         case 'V': tsc_print_version(); return tsc_close_stdout() ? 1 : 0;
@@ -390,8 +432,10 @@ int main(int argc, char *argv[])
     if (skip) goto stats;
 
     if (!(m = tsc_scmat_build(t, nfk))) goto end;
-    tsc_hittab_destroy(t);
-    t = NULL;
+    if (!post) { /* --posteriors needs the fragments' ordinals and names */
+        tsc_hittab_destroy(t);
+        t = NULL;
+    } else if (!(o.r_first = malloc(((size_t)m->ptr[m->n] + 1) * sizeof(double)))) { tsc_error("out of memory"); goto end; }
     if (po.pool != 0) {
         if (fit_pooled(m, &o, &po, &fit, &st) < 0) goto end;
     } else {
@@ -410,6 +454,7 @@ int main(int argc, char *argv[])
         }
     }
     if (tsc_scq_reassign(m, &fit, &o, cnt) < 0) goto end;
+    if (post && write_posteriors(post, t, m, &fit, o.r_first) < 0) goto end;
     for (int i = 0; i < o.n_mode; i++) {
         char b[32];
         const char *mn = tsc_scq_mode_name(cnt[i].mode);
@@ -482,6 +527,7 @@ stats:
 end:
     for (int i = 0; i < 16; i++) tsc_sccounts_free(&cnt[i]);
     tsc_scfit_free(&fit);
+    free(o.r_first);
     tsc_scmat_destroy(m);
     tsc_hittab_destroy(t);
     free(p); free(comment.s); free(st.s);

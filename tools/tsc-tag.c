@@ -39,6 +39,10 @@ static void usage(FILE *fp, const tsc_tag_opt_t *o)
 "      --upstream-draws      choose mode: draw again for the BAM as upstream does (it then\n"
 "                            disagrees with TE_counts, Q8); for comparisons only\n"
 "      --no-PG               do not add the @PG line\n"
+"      --sc                  single cell (Stellarscope's --updated_sam): FIT is tsc-sccount\n"
+"                            --posteriors' stream (z and the first mode's reassignment, any\n"
+"                            pooling); XP:f; only the fragments that are its rows are written\n"
+"      --other FILE          with --sc: write every other fragment here (Stellarscope's other.bam)\n"
 "  -t, --threads N           threads in all (BGZF decoding and encoding) [%d]\n"
 "  -v, --verbose             more messages (repeatable)\n"
 "  -h, --help                this help\n"
@@ -91,7 +95,7 @@ static int frag_opts_from_fit(tsc_tag_opt_t *o, const tsc_hdr_t *h, const char *
 
 int main(int argc, char *argv[])
 {
-    enum { O_ORDER = 1000, O_UPSTREAM, O_NOPG };
+    enum { O_ORDER = 1000, O_UPSTREAM, O_NOPG, O_SC, O_OTHER };
     static const struct option lopts[] = {
         { "loci", 1, NULL, 'l' }, { "output", 1, NULL, 'o' }, { "output-fmt", 1, NULL, 'O' },
         { "reference", 1, NULL, 'r' }, { "threads", 1, NULL, 't' },
@@ -100,7 +104,7 @@ int main(int argc, char *argv[])
         { "overlap-threshold", 1, NULL, 'T' }, { "overlap_threshold", 1, NULL, 'T' },
         { "stranded-mode", 1, NULL, 's' }, { "stranded_mode", 1, NULL, 's' },
         { "input-order", 1, NULL, O_ORDER }, { "upstream-draws", 0, NULL, O_UPSTREAM },
-        { "no-PG", 0, NULL, O_NOPG },
+        { "no-PG", 0, NULL, O_NOPG }, { "sc", 0, NULL, O_SC }, { "other", 1, NULL, O_OTHER },
         TSC_LONGOPT_GLOBAL, { NULL, 0, NULL, 0 }
     };
     tsc_tag_opt_t opt;
@@ -152,6 +156,8 @@ int main(int argc, char *argv[])
             break;
         case O_UPSTREAM: opt.upstream_draws = 1; break;
         case O_NOPG: opt.add_pg = 0; break;
+        case O_SC: opt.sc = 1; break;
+        case O_OTHER: opt.other = optarg; break;
         case 'v': tsc_set_verbosity(tsc_verbosity() + 1); break;
         case 'h': usage(stdout, &opt); return tsc_close_stdout() ? 1 : 0;
         case 'V': tsc_print_version(); return tsc_close_stdout() ? 1 : 0;
@@ -165,10 +171,12 @@ int main(int argc, char *argv[])
         return tsc_usage_error("FIT and ALIGNMENTS cannot both be stdin");
     if (!loci) return tsc_usage_error("-l/--loci BED is required (the loci file tsc-fetch used)");
     if (out && !*out) return tsc_usage_error("--output: empty file name");
+    if (opt.other && !opt.sc) return tsc_usage_error("--other needs --sc");
+    if (opt.other && out && strcmp(opt.other, out) == 0) return tsc_usage_error("--other and --output are the same file");
     if (tsc_tag_opt_check(&opt) < 0) return 2;
 
     if (!(annot = tsc_bed2annot(loci)) || tsc_annot_index(annot) < 0) goto done;
-    if (!(m = tsc_mtx_read(fit_path, TSC_KIND_MASK(TSC_KIND_FIT)))) goto done;
+    if (!(m = tsc_mtx_read(fit_path, opt.sc ? TSC_KIND_MASK(TSC_KIND_MATRIX) : TSC_KIND_MASK(TSC_KIND_FIT)))) goto done;
     if (frag_opts_from_fit(&opt, m->hdr, fit_path) < 0) goto done;
     fit = tsc_tag_fit_init(m, annot, &opt, strcmp(fit_path, "-") ? fit_path : "stdin");
     m = NULL; /* taken */
