@@ -32,9 +32,9 @@ KHASH_MAP_INIT_STR(scem_s2i, int64_t)
 typedef struct {
     int32_t *lidx;           /* K: column -> local index, -1 */
     int32_t *cols;           /* the model's columns, ascending (capacity K) */
-    double *q; int32_t *lc;  /* per cell of the model */
+    double *q, *z; int32_t *lc; uint8_t *zs; /* per cell of the model, in its row order */
     size_t m_cell;
-    double *w, *wa, *rowt; int8_t *y; /* per row */
+    double *w, *wa, *rowt; int8_t *y; int64_t *rp; /* per row; rp: its first cell (nr + 1) */
     size_t m_row;
     double *u, *pi, *th, *pi2, *th2, *t;   /* per model column */
     double *nb;              /* one row's products (capacity K + 1) */
@@ -43,6 +43,7 @@ typedef struct {
 static void ws_free(ws_t *s)
 {
     free(s->lidx); free(s->cols); free(s->q); free(s->lc); free(s->w); free(s->wa); free(s->rowt); free(s->y);
+    free(s->z); free(s->zs); free(s->rp);
     free(s->u); free(s->pi); free(s->th); free(s->pi2); free(s->th2); free(s->t); free(s->nb);
     memset(s, 0, sizeof(*s));
 }
@@ -69,9 +70,14 @@ static int grow_cells(ws_t *s, size_t n)
     double *q = realloc(s->q, m * sizeof(double));
     if (!q) return -1;
     s->q = q;
+    if (!(q = realloc(s->z, m * sizeof(double)))) return -1;
+    s->z = q;
     int32_t *lc = realloc(s->lc, m * sizeof(int32_t));
     if (!lc) return -1;
     s->lc = lc;
+    uint8_t *zs = realloc(s->zs, m);
+    if (!zs) return -1;
+    s->zs = zs;
     s->m_cell = m;
     return 0;
 }
@@ -90,6 +96,9 @@ static int grow_rows(ws_t *s, size_t n)
     s->rowt = a;
     if (!(y = realloc(s->y, m))) return -1;
     s->y = y;
+    int64_t *rp = realloc(s->rp, m * sizeof(int64_t));
+    if (!rp) return -1;
+    s->rp = rp;
     s->m_row = m;
     return 0;
 }
@@ -100,20 +109,19 @@ static int cmp_i32(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* the lnl of §8.4 over the model's rows: per row sequential, then numpy's sum over all N rows */
-static double model_lnl(const tsc_scmat_t *m, const int64_t *rows, int64_t nr, const ws_t *s, const double *z,
-                        const uint8_t *zset, const double *pi, const double *th)
+/* the lnl of §8.4 over the model's rows (its z in S): per row sequential, then numpy's sum over
+ * all N rows */
+static double model_lnl(const tsc_scmat_t *m, const int64_t *rows, int64_t nr, const ws_t *s, const double *pi,
+                        const double *th)
 {
-    int64_t xl = 0;
     for (int64_t r = 0; r < nr; r++) {
-        int64_t i = rows[r];
         double acc = 0.0;
-        for (int64_t x = m->ptr[i]; x < m->ptr[i + 1]; x++, xl++) {
-            if (!zset[x]) continue;
+        for (int64_t xl = s->rp[r]; xl < s->rp[r + 1]; xl++) {
+            if (!s->zs[xl]) continue;
             int32_t l = s->lc[xl];
             double in = s->y[r] == 2 ? s->q[xl] * (pi[l] * th[l]) : s->q[xl] * pi[l];
             if (in == 0.0) continue;
-            acc += z[x] * log(in);
+            acc += s->z[xl] * log(in);
         }
         s->rowt[r] = acc;
     }
@@ -145,6 +153,7 @@ static int fit_one(const tsc_scmat_t *m, const int64_t *rows, int64_t nr, const 
     for (int32_t l = 0; l < nc; l++) s->u[l] = 0.0;
     for (int64_t r = 0; r < nr; r++) {
         int64_t i = rows[r], c = m->ptr[i + 1] - m->ptr[i], x0 = xl;
+        s->rp[r] = xl;
         s->y[r] = c > 1 ? 2 : c == 1 ? 1 : 0;
         s->w[r] = 0.0;
         for (int64_t x = m->ptr[i]; x < m->ptr[i + 1]; x++, xl++) {
@@ -157,6 +166,7 @@ static int fit_one(const tsc_scmat_t *m, const int64_t *rows, int64_t nr, const 
         if (s->y[r] == 1) s->u[s->lc[x0]] += s->q[x0];
         if (c) f->nobs++;
     }
+    s->rp[nr] = xl;
     for (int32_t l = 0; l < nc; l++) s->lidx[s->cols[l]] = -1; /* clean for the next model */
     double total_wt = tsc_np_sum_sparse(rows, s->w, nr, m->n), ambig_wt = tsc_np_sum_sparse(rows, s->wa, nr, m->n);
     double ppi = o->pi_prior * wmax, pth = o->theta_prior * wmax;
@@ -167,28 +177,25 @@ static int fit_one(const tsc_scmat_t *m, const int64_t *rows, int64_t nr, const 
     int it = 0, conv = 0;
     while (1) {
         /* E-step */
-        xl = 0;
         for (int64_t r = 0; r < nr; r++) {
-            int64_t i = rows[r], a = m->ptr[i], b = m->ptr[i + 1], c = 0;
-            for (int64_t x = a; x < b; x++, xl++) {
-                int32_t l = s->lc[xl];
-                double v = s->q[xl] * s->pi[l];
+            int64_t a = s->rp[r], b = s->rp[r + 1], c = 0;
+            for (int64_t x = a; x < b; x++) {
+                int32_t l = s->lc[x];
+                double v = s->q[x] * s->pi[l];
                 if (s->y[r] == 2) v *= s->th[l];
-                zset[x] = v != 0.0;
+                s->zs[x] = v != 0.0;
                 if (v != 0.0) s->nb[c++] = v;
             }
             if (!c) continue;
             double sum = tsc_pw_rowsum(s->nb, c), rr = 1.0 / sum;
             c = 0;
-            for (int64_t x = a; x < b; x++) z[x] = zset[x] ? s->nb[c++] * rr : 0.0;
+            for (int64_t x = a; x < b; x++) s->z[x] = s->zs[x] ? s->nb[c++] * rr : 0.0;
         }
         /* M-step */
         for (int32_t l = 0; l < nc; l++) s->t[l] = 0.0;
-        xl = 0;
         for (int64_t r = 0; r < nr; r++) {
-            int64_t i = rows[r];
-            if (s->y[r] != 2) { xl += m->ptr[i + 1] - m->ptr[i]; continue; }
-            for (int64_t x = m->ptr[i]; x < m->ptr[i + 1]; x++, xl++) if (zset[x]) s->t[s->lc[xl]] += z[x] * s->w[r];
+            if (s->y[r] != 2) continue;
+            for (int64_t x = s->rp[r]; x < s->rp[r + 1]; x++) if (s->zs[x]) s->t[s->lc[x]] += s->z[x] * s->w[r];
         }
         for (int32_t l = 0; l < nc; l++) {
             s->th2[l] = (s->t[l] + pth) / tden;
@@ -208,7 +215,7 @@ static int fit_one(const tsc_scmat_t *m, const int64_t *rows, int64_t nr, const 
         }
         it++;
         if (o->use_likelihood) {
-            double l = model_lnl(m, rows, nr, s, z, zset, s->pi2, s->th2);
+            double l = model_lnl(m, rows, nr, s, s->pi2, s->th2);
             conv = fabs(l - lnl) < o->em_epsilon;
             lnl = l;
         } else conv = diff < o->em_epsilon;
@@ -216,7 +223,12 @@ static int fit_one(const tsc_scmat_t *m, const int64_t *rows, int64_t nr, const 
         tmp = s->th; s->th = s->th2; s->th2 = tmp;
         if (conv || it >= o->max_iter) break;
     }
-    if (!o->use_likelihood) lnl = model_lnl(m, rows, nr, s, z, zset, s->pi, s->th);
+    if (!o->use_likelihood) lnl = model_lnl(m, rows, nr, s, s->pi, s->th);
+    /* the model's z into the matrix's cells (a row whose products were all 0 keeps its old z,
+     * unset, as tsc_scq_fit) */
+    for (int64_t r = 0; r < nr; r++)
+        for (int64_t x = m->ptr[rows[r]], xl = s->rp[r]; xl < s->rp[r + 1]; x++, xl++)
+            if ((zset[x] = s->zs[xl])) z[x] = s->z[xl];
     f->iterations = it;
     f->converged = conv;
     f->lnl = lnl;

@@ -18,10 +18,10 @@
 #include "tsc_scem.h"
 #include "tsc_util.h"
 
-/* Cells per batch (device memory: about 50 bytes a cell); a model with more cells than a quarter
+/* Cells per batch (host and device memory: about 100 bytes a cell); a model with more cells than a quarter
  * of this runs on the CPU. TSC_SCEM_BATCH_CELLS=N overrides (tests use it to force several
  * batches and the CPU path for large models). */
-#define SCEM_BATCH_CELLS ((uint64_t)1 << 26)
+#define SCEM_BATCH_CELLS ((uint64_t)1 << 22)
 /* Work-group size asked for on GPUs and on CPU devices (one work-group per model). */
 #define SCEM_LOCAL_GPU 64
 #define SCEM_LOCAL_CPU 8
