@@ -5,7 +5,8 @@
 #   - samtools view -c -@ N (the reference: reading the BAM once);
 #   - the whole tsc-sc assign --pooling_mode individual --nproc N (whitelist, best_exclude);
 #   - the EM part alone: tsc-sccount --pooling-mode individual (and celltype, with the simulated
-#     cell types) on that run's deduplicated checkpoint, at 1 and N threads: models/s, cells/s.
+#     cell types) on that run's deduplicated checkpoint, at 1 and N threads and on OpenCL
+#     (--backend opencl, threads "opencl"): models/s, cells/s.
 # Targets (issue 17): whole run <= 2x samtools view -c; EM <= 20% of the run; peak memory printed
 # (it should stay flat in the number of reads: bounded by the TE-touching fragments).
 # The data set is made once and cached in BENCH_DIR/data.
@@ -64,11 +65,12 @@ em_n=0
 for pool in individual celltype; do
     extra=""
     [ $pool = celltype ] && extra="--celltype-tsv $D.celltypes.tsv"
-    for t in 1 $N; do
+    for t in 1 $N opencl; do
         [ $t = 1 ] && [ $pool = celltype ] && [ "$N" = 1 ] && continue
+        be="-t $t"; [ $t = opencl ] && be="--backend opencl -t $N"
         for ((i = 0; i < reps; i++)); do
-            "$BIN/tsc-sccount" -v -t "$t" --pooling-mode $pool $extra -p "$tmp/em" "$ck" 2>&1 |
-                sed -n 's/.*: \([0-9]*\) models fitted (\([0-9]*\) cells, [0-9]* fragments) in \([0-9.]*\) s$/\3 \1 \2/p'
+            "$BIN/tsc-sccount" -v $be --pooling-mode $pool $extra -p "$tmp/em" "$ck" 2>&1 |
+                sed -n 's/.*: \([0-9]*\) models fitted (\([0-9]*\) cells, [0-9]* fragments) in \([0-9.]*\) s.*$/\3 \1 \2/p'
         done | sort -n | awk -v p=$pool -v t="$t" '{ s[NR] = $1; m = $2; c = $3 }
             END { k = int((NR + 1) / 2); e = s[k]; if (e <= 0) e = 1e-6
                   printf "sc-pool-em\t%s\t%s\t%s\t%s\t%.3f\t%.0f\t%.0f\n", p, t, m, c, s[k], m / e, c / e }' > "$tmp/em.row"
