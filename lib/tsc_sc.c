@@ -166,8 +166,7 @@ tsc_wl_t *tsc_wl_from(char *const *bc, int64_t n)
     return w;
 }
 
-/* ACGTN letters, optionally "-digits" */
-static int looks_like_barcode(const char *s)
+int tsc_sc_looks_like_barcode(const char *s)
 {
     const char *p = s;
     while (*p && strchr("ACGTNacgtn", *p)) p++;
@@ -210,7 +209,7 @@ tsc_wl_t *tsc_wl_read(const char *path)
         e = s + strlen(s);
         while (e > s && isspace((unsigned char)e[-1])) *--e = 0;
         if (!*s) continue;
-        if (line == 1 && !looks_like_barcode(s)) continue; /* a header line */
+        if (line == 1 && !tsc_sc_looks_like_barcode(s)) continue; /* a header line */
         if (wl_add(w, s) < 0) goto nomem;
     }
     {

@@ -19,6 +19,9 @@ typedef struct tsc_wl_t tsc_wl_t;
  * lists against STARsolo tags).  A file with no line at all is an error; a header-only file gives
  * an empty list (no filtering, as Stellarscope).  NULL on error (logged, naming the file/line). */
 tsc_wl_t *tsc_wl_read(const char *path);
+/** 1 if S looks like a barcode: ACGTN letters (either case), optionally "-digits" (Cell Ranger);
+ * the header test of whitelists and cell-type tables (S3 fixed). */
+int tsc_sc_looks_like_barcode(const char *s);
 /** A list from N strings (e.g. a stream's BCWL section); NULL on OOM. */
 tsc_wl_t *tsc_wl_from(char *const *bc, int64_t n);
 void tsc_wl_destroy(tsc_wl_t *w);

@@ -22,6 +22,7 @@
 #include <htslib/khash.h>
 #include <htslib/kstring.h>
 #include "tsc_scem.h"
+#include "tsc_sc.h"
 #include "tsc_pairwise.h"
 #include "tsc_em_internal.h" /* FP contraction off */
 
@@ -349,20 +350,6 @@ nomem:
     return -1;
 }
 
-/* a barcode: ACGTN letters, optionally "-digits" (the header test of the whitelist, S3 fixed) */
-static int looks_like_barcode(const char *s)
-{
-    const char *p = s;
-    while (*p && strchr("ACGTNacgtn", *p)) p++;
-    if (p == s) return 0;
-    if (*p == '-') {
-        const char *q = ++p;
-        while (isdigit((unsigned char)*p)) p++;
-        if (p == q) return 0;
-    }
-    return *p == 0;
-}
-
 static char *strip(char *s)
 {
     while (*s && isspace((unsigned char)*s)) s++;
@@ -406,7 +393,7 @@ int tsc_scmodels_celltype(const tsc_scmat_t *m, const char *path, tsc_scmodels_t
         if (t2) *t2 = 0;
         char *bc = strip(s);
         ct = strip(ct);
-        if (line == 1 && !looks_like_barcode(bc)) continue; /* a header line */
+        if (line == 1 && !tsc_sc_looks_like_barcode(bc)) continue; /* a header line */
         if (!*bc || !*ct) { tsc_error("%s:%" PRId64 ": empty barcode or celltype", path, line); goto end; }
         /* the celltype's index (first-seen order for now) */
         khint_t kc = kh_get(scem_s2i, hc, ct);
