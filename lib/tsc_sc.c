@@ -4,8 +4,8 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <zlib.h>
 #include <htslib/khash.h>
+#include <htslib/bgzf.h>
 #include <htslib/kstring.h>
 #include "tsc_sc.h"
 
@@ -181,25 +181,16 @@ int tsc_sc_looks_like_barcode(const char *s)
 
 tsc_wl_t *tsc_wl_read(const char *path)
 {
-    gzFile fp = gzopen(path, "rb");
+    BGZF *fp = bgzf_open(path, "r"); /* plain or gzipped */
     tsc_wl_t *w = NULL;
     kstring_t ks = { 0, 0, NULL };
-    char buf[4096];
     int64_t line = 0;
-    int eof = 0;
+    int r;
     if (!fp) { tsc_error("cannot open the whitelist %s: %s", path, strerror(errno)); return NULL; }
     if (!(w = wl_new())) goto nomem;
-    while (!eof) {
-        ks.l = 0;
-        /* one line, any length */
-        while (1) {
-            if (!gzgets(fp, buf, sizeof buf)) { eof = 1; break; }
-            if (kputs(buf, &ks) < 0) goto nomem;
-            if (ks.l && ks.s[ks.l - 1] == '\n') break;
-        }
-        if (eof && ks.l == 0) break;
+    while ((r = bgzf_getline(fp, '\n', &ks)) >= 0) {
         line++;
-        if (memchr(ks.s, 0, ks.l) || strlen(ks.s) != ks.l) {
+        if (memchr(ks.s, 0, ks.l)) {
             tsc_error("%s:%" PRId64 ": not a text line (a NUL byte): not a barcode list", path, line);
             goto fail;
         }
@@ -212,24 +203,20 @@ tsc_wl_t *tsc_wl_read(const char *path)
         if (line == 1 && !tsc_sc_looks_like_barcode(s)) continue; /* a header line */
         if (wl_add(w, s) < 0) goto nomem;
     }
-    {
-        int err;
-        const char *m = gzerror(fp, &err);
-        if (err < 0 && err != Z_BUF_ERROR) { tsc_error("%s: read error: %s", path, m); goto fail; }
-    }
+    if (r < -1) { tsc_error("%s: read error after line %" PRId64, path, line); goto fail; }
     if (line == 0) {
         tsc_error("the whitelist %s is empty (give a file with one barcode per line, or no --whitelist "
                   "to keep every barcode)", path);
         goto fail;
     }
     if (wl_index(w) < 0) goto nomem;
-    gzclose(fp);
+    bgzf_close(fp);
     free(ks.s);
     return w;
 nomem:
     tsc_error("out of memory");
 fail:
-    gzclose(fp);
+    bgzf_close(fp);
     free(ks.s);
     tsc_wl_destroy(w);
     return NULL;

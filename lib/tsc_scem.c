@@ -18,7 +18,7 @@
 #include <string.h>
 #include <ctype.h>
 #include <errno.h>
-#include <zlib.h>
+#include <htslib/bgzf.h>
 #include <htslib/khash.h>
 #include <htslib/kstring.h>
 #include "tsc_scem.h"
@@ -362,26 +362,19 @@ static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *
 
 int tsc_scmodels_celltype(const tsc_scmat_t *m, const char *path, tsc_scmodels_t *md)
 {
-    gzFile fp = gzopen(path, "rb");
+    BGZF *fp = bgzf_open(path, "r"); /* plain or gzipped */
     khash_t(scem_s2i) *hf = kh_init(scem_s2i), *hc = kh_init(scem_s2i);
     int64_t *cnt = NULL, line = 0, nct = 0, nf = 0, *ctmap = NULL, *fct = NULL, *fline = NULL, *bct = NULL;
-    char **cts = NULL, **fbc = NULL, buf[4096];
+    char **cts = NULL, **fbc = NULL;
     size_t m_cts = 0, m_f = 0, m_fct = 0, m_fline = 0;
     kstring_t ks = { 0, 0, NULL };
-    int eof = 0, ret = -1, absent;
+    int r, ret = -1, absent;
     memset(md, 0, sizeof(*md));
     if (!fp) { tsc_error("cannot open the celltype table %s: %s", path, strerror(errno)); goto end; }
     if (!hf || !hc) goto nomem;
-    while (!eof) {
-        ks.l = 0;
-        while (1) {
-            if (!gzgets(fp, buf, sizeof buf)) { eof = 1; break; }
-            if (kputs(buf, &ks) < 0) goto nomem;
-            if (ks.l && ks.s[ks.l - 1] == '\n') break;
-        }
-        if (eof && ks.l == 0) break;
+    while ((r = bgzf_getline(fp, '\n', &ks)) >= 0) {
         line++;
-        if (strlen(ks.s) != ks.l) { tsc_error("%s:%" PRId64 ": not a text line (a NUL byte)", path, line); goto end; }
+        if (memchr(ks.s, 0, ks.l)) { tsc_error("%s:%" PRId64 ": not a text line (a NUL byte)", path, line); goto end; }
         char *s = ks.s, *tab = strchr(s, '\t');
         if (!tab) {
             if (!*strip(s)) continue; /* a blank line */
@@ -424,11 +417,7 @@ int tsc_scmodels_celltype(const tsc_scmat_t *m, const char *path, tsc_scmodels_t
         fct[nf] = ci; fline[nf] = line;
         nf++;
     }
-    {
-        int e;
-        const char *msg = gzerror(fp, &e);
-        if (e < 0 && e != Z_BUF_ERROR) { tsc_error("%s: read error: %s", path, msg); goto end; }
-    }
+    if (r < -1) { tsc_error("%s: read error after line %" PRId64, path, line); goto end; }
     /* models: the celltypes sorted; rows of their barcodes, ascending (barcodes of the file
      * that are not output barcodes have no reads; output barcodes not in the file: no model, S11) */
     {
@@ -463,7 +452,7 @@ nomem:
     tsc_error("out of memory");
 end:
     if (ret < 0) tsc_scmodels_free(md);
-    if (fp) gzclose(fp);
+    if (fp) bgzf_close(fp);
     if (hf) kh_destroy(scem_s2i, hf);
     if (hc) kh_destroy(scem_s2i, hc);
     for (int64_t c = 0; c < nct; c++) free(cts[c]);
