@@ -84,7 +84,7 @@ $(BIN)/tsc-%: tools/tsc-%.c $(LIBTSC) $(wildcard lib/*.h) | deps-ok
 	@mkdir -p $(BIN)
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -o $@ $< $(LIBTSC) $(ALL_LDFLAGS) $(ALL_LIBS)
 
-$(B)/tests/test_%: tests/unit/test_%.c $(LIBTSC) $(wildcard lib/*.h) tests/unit/tsc_test.h
+$(B)/tests/test_%: tests/unit/test_%.c $(LIBTSC) $(wildcard lib/*.h) $(wildcard tests/unit/*.h)
 	@mkdir -p $(B)/tests
 	$(CC) $(ALL_CPPFLAGS) -Itests/unit $(ALL_CFLAGS) -o $@ $< $(LIBTSC) $(ALL_LDFLAGS) $(ALL_LIBS)
 

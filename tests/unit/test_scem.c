@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "tsc_test.h"
+#include "scem_ref.h"
 #include "tsc_scem.h"
 
 static uint64_t rng_s = 88172645463325252ULL;
@@ -49,41 +50,6 @@ static void free_mat(tsc_scmat_t *m)
     free(m->ptr); free(m->col); free(m->raw); free(m);
 }
 
-/* the expected z/zset/fits: tsc_scq_fit() on each masked copy */
-static int expected(const tsc_scmat_t *m, const tsc_scmodels_t *md, const tsc_scq_opt_t *o, double *z, uint8_t *zset,
-                    tsc_scmfit_t *fits)
-{
-    int64_t nnz = m->ptr[m->n];
-    uint8_t *in = calloc((size_t)m->n + 1, 1);
-    tsc_scmat_t c = *m;
-    c.ptr = calloc((size_t)m->n + 1, sizeof(int64_t));
-    c.col = malloc(((size_t)nnz + 1) * sizeof(int32_t));
-    c.raw = malloc(((size_t)nnz + 1) * sizeof(double));
-    memset(z, 0, ((size_t)nnz + 1) * sizeof(double));
-    memset(zset, 0, (size_t)nnz + 1);
-    for (int64_t g = 0; g < md->n_model; g++) {
-        int64_t x2 = 0;
-        memset(in, 0, (size_t)m->n);
-        for (int64_t r = md->rptr[g]; r < md->rptr[g + 1]; r++) in[md->rows[r]] = 1;
-        for (int64_t i = 0; i < m->n; i++) {
-            if (in[i])
-                for (int64_t x = m->ptr[i]; x < m->ptr[i + 1]; x++) { c.col[x2] = m->col[x]; c.raw[x2] = m->raw[x]; x2++; }
-            c.ptr[i + 1] = x2;
-        }
-        tsc_scfit_t f;
-        if (tsc_scq_fit(&c, o, &f) < 0) return -1;
-        fits[g].iterations = f.iterations; fits[g].converged = f.converged; fits[g].lnl = f.lnl;
-        fits[g].nobs = f.nobs; fits[g].nfeats = f.nfeats;
-        x2 = 0;
-        for (int64_t i = 0; i < m->n; i++)
-            for (int64_t x = m->ptr[i]; x < m->ptr[i + 1]; x++)
-                if (in[i]) { z[x] = f.z[x2]; zset[x] = f.zset[x2]; x2++; }
-        tsc_scfit_free(&f);
-    }
-    free(in); free(c.ptr); free(c.col); free(c.raw);
-    return 0;
-}
-
 /* random partition: row -> model g with NMODEL models, NONE_PCT % of rows in no model;
  * EMPTY models get no rows; ALL_MODEL >= 0: that model takes every row */
 static void rand_models(const tsc_scmat_t *m, int64_t nmodel, int none_pct, int all_model, tsc_scmodels_t *md)
@@ -117,7 +83,7 @@ static void check_case(const char *what, const tsc_scmat_t *m, const tsc_scmodel
     double *ez = malloc(((size_t)nnz + 1) * sizeof(double)), *z = malloc(((size_t)nnz + 1) * sizeof(double));
     uint8_t *ezs = malloc((size_t)nnz + 1), *zs = malloc((size_t)nnz + 1);
     tsc_scmfit_t *ef = calloc((size_t)ng + 1, sizeof(*ef)), *f = calloc((size_t)ng + 1, sizeof(*f));
-    CHECK(expected(m, md, o, ez, ezs, ef) == 0);
+    CHECK(scem_masked_fit(m, md, o, ez, ezs, ef) == 0);
     for (int64_t g = 0; g < ng; g++)
         for (int64_t r = md->rptr[g]; r < md->rptr[g + 1]; r++) {
             int64_t i = md->rows[r];

@@ -11,6 +11,7 @@
 #include "tsc_scem.h"
 #include "tsc_util.h"
 #include "tsc_test.h"
+#include "scem_ref.h"
 
 static uint64_t rng = 88172645463325252ULL;
 static uint64_t rnd(void) { rng ^= rng << 13; rng ^= rng >> 7; rng ^= rng << 17; return rng; }
@@ -87,37 +88,6 @@ static void random_models(const tsc_scmat_t *m, int64_t g, tsc_scmodels_t *md)
     free(which); free(cnt);
 }
 
-/* the reference: one tsc_scq_fit() per model on a masked copy */
-static void reference(const tsc_scmat_t *m, const tsc_scmodels_t *md, const tsc_scq_opt_t *o, double *z, uint8_t *zset,
-                      tsc_scmfit_t *fits)
-{
-    for (int64_t g = 0; g < md->n_model; g++) {
-        tsc_scmat_t c = *m;
-        tsc_scfit_t f;
-        int64_t nnz = 0;
-        c.ptr = calloc((size_t)m->n + 1, sizeof(int64_t));
-        c.col = malloc(((size_t)m->ptr[m->n] + 1) * sizeof(int32_t));
-        c.raw = malloc(((size_t)m->ptr[m->n] + 1) * sizeof(double));
-        for (int64_t i = 0, k = md->rptr[g]; i < m->n; i++) {
-            if (k < md->rptr[g + 1] && md->rows[k] == i) {
-                for (int64_t x = m->ptr[i]; x < m->ptr[i + 1]; x++) c.col[nnz] = m->col[x], c.raw[nnz++] = m->raw[x];
-                k++;
-            }
-            c.ptr[i + 1] = nnz;
-        }
-        CHECK_INT(tsc_scq_fit(&c, o, &f), 0);
-        fits[g].iterations = f.iterations, fits[g].converged = f.converged, fits[g].lnl = f.lnl;
-        fits[g].nobs = f.nobs, fits[g].nfeats = f.nfeats;
-        for (int64_t k = md->rptr[g]; k < md->rptr[g + 1]; k++) {
-            int64_t i = md->rows[k];
-            for (int64_t x = m->ptr[i], y = c.ptr[i]; x < m->ptr[i + 1]; x++, y++)
-                if ((zset[x] = f.zset[y])) z[x] = f.z[y];
-        }
-        tsc_scfit_free(&f);
-        free(c.ptr); free(c.col); free(c.raw);
-    }
-}
-
 /* compare a result with the reference: every summary and every z bit; returns the zset cells */
 static int64_t compare(const char *what, const tsc_scmat_t *m, const tsc_scmodels_t *md, const double *z, const uint8_t *zs,
                        const tsc_scmfit_t *f, const double *rz, const uint8_t *rzs, const tsc_scmfit_t *rf)
@@ -157,7 +127,7 @@ static int64_t run_case(const char *what, int64_t n, int32_t k, int maxlen, int 
     double *z = calloc((size_t)nnz + 1, 8), *rz = calloc((size_t)nnz + 1, 8);
     uint8_t *zs = calloc((size_t)nnz + 1, 1), *rzs = calloc((size_t)nnz + 1, 1);
     tsc_scmfit_t *f = calloc((size_t)g + 1, sizeof(*f)), *rf = calloc((size_t)g + 1, sizeof(*rf));
-    reference(m, &md, o, rz, rzs, rf);
+    CHECK_INT(scem_masked_fit(m, &md, o, rz, rzs, rf), 0);
     if (batch_cells) setenv("TSC_SCEM_BATCH_CELLS", batch_cells, 1);
     int r = tsc_scem_fit_opencl(m, &md, o, n_threads, -1, -1, z, zs, f);
     unsetenv("TSC_SCEM_BATCH_CELLS");
