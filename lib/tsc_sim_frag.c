@@ -85,24 +85,16 @@ static inline int qpen(int q) { return 2 + (4 * (q < 40 ? q : 40)) / 40; }
  * Q2 on 2% of reads; errors at the rate the quality says */
 static void gen_read(const tsc_sim_t *s, tsc_rng_t *r, read_t *rd)
 {
-    static const uint32_t err_thr[4] = {2710035217u, 341081440u, 13580899u, 858993u}; /* Q2 11 25 37 */
     const int rl = s->o.read_len;
-    int btail = tsc_rng_unif(r) < 0.02 ? 5 + (int)tsc_rng_below(r, 26) : 0;
+    int btail = tsc_sim_btail(r);
     memset(rd->err, 0, sizeof(rd->err));
     memset(rd->pk[0], 0, (rl + 1) / 2);
     memset(rd->pk[1], 0, (rl + 1) / 2);
     for (int c = 0; c < rl; c++) {
         uint64_t x = tsc_rng_next(r);
         uint8_t b = nt16[x & 3];
-        int qi;
-        if (c >= rl - btail) qi = 0;
-        else if (((x >> 2) & 0xffff) < s->lowq_thr[c]) {
-            unsigned sel = (x >> 18) & 0xff;
-            qi = sel < 150 ? 2 : sel < 235 ? 1 : 0;
-        } else qi = 3;
-        static const uint8_t qv[4] = {2, 11, 25, 37};
-        int q = qv[qi];
-        if ((uint32_t)(x >> 32) < err_thr[qi]) rd->err[c >> 6] |= 1ULL << (c & 63);
+        int qi = tsc_sim_qbin(s, x, c, rl, btail), q = tsc_sim_qval(qi);
+        if (tsc_sim_qerr(x, qi)) rd->err[c >> 6] |= 1ULL << (c & 63);
         rd->qual[c] = (uint8_t)q;
         rd->pen[c] = (uint8_t)qpen(q);
         rd->pk[0][c >> 1] |= (uint8_t)(b << ((~c & 1) << 2));

@@ -215,6 +215,35 @@ static inline int tsc_sim_pick(const double *cum, int n, tsc_rng_t *r)
     return lo;
 }
 
+/* NovaSeq-like binned base qualities, shared by the bulk and single-cell reads. A read's B-tail:
+ * its last 5-30 cycles at Q2, on 2% of reads (two draws, or one). */
+static inline int tsc_sim_btail(tsc_rng_t *r) { return tsc_rng_unif(r) < 0.02 ? 5 + (int)tsc_rng_below(r, 26) : 0; }
+
+/* The quality bin (0..3: Q2, 11, 25, 37) of cycle C from the cycle's random word X (bits 2-25;
+ * more low bins towards the 3' end, by S's LOWQ_THR) in a read of RL cycles with a B-tail of
+ * BTAIL cycles. */
+static inline int tsc_sim_qbin(const tsc_sim_t *s, uint64_t x, int c, int rl, int btail)
+{
+    if (c >= rl - btail) return 0;
+    if (((x >> 2) & 0xffff) < s->lowq_thr[c]) {
+        unsigned sel = (x >> 18) & 0xff;
+        return sel < 150 ? 2 : sel < 235 ? 1 : 0;
+    }
+    return 3;
+}
+
+/* The Phred quality of bin QI, and whether X's top 32 bits make that cycle a sequencing error. */
+static inline int tsc_sim_qval(int qi)
+{
+    static const uint8_t qv[4] = {2, 11, 25, 37};
+    return qv[qi];
+}
+static inline int tsc_sim_qerr(uint64_t x, int qi)
+{
+    static const uint32_t thr[4] = {2710035217u, 341081440u, 13580899u, 858993u}; /* 2^32 x 10^(-Q/10) */
+    return (uint32_t)(x >> 32) < thr[qi];
+}
+
 /* Words of a read's bit vectors: TSC_SIM_MAX_RL bits, plus one for a shifted copy. */
 #define TSC_SIM_RLW ((TSC_SIM_MAX_RL + 63) / 64 + 1)
 

@@ -460,30 +460,22 @@ static void one_error(char *s, int len, tsc_rng_t *r)
 /* qualities and errors of a read (binned NovaSeq-like qualities, as the bulk mode's reads) */
 static void read_bases(const tsc_sim_t *s, scwork_t *w, tsc_rng_t *r)
 {
-    static const uint32_t err_thr[4] = {2710035217u, 341081440u, 13580899u, 858993u};
-    static const uint8_t qv[4] = {2, 11, 25, 37};
     static const uint8_t comp[4] = {8, 4, 2, 1}; /* nt16 of the complement of A C G T */
     const int rl = s->o.read_len;
-    int btail = tsc_rng_unif(r) < 0.02 ? 5 + (int)tsc_rng_below(r, 26) : 0;
+    int btail = tsc_sim_btail(r);
     memset(w->err, 0, sizeof(w->err));
     memset(w->pk[0], 0, (rl + 1) / 2);
     memset(w->pk[1], 0, (rl + 1) / 2);
     for (int c = 0; c < rl; c++) {
         uint64_t x = tsc_rng_next(r);
-        int qi;
-        if (c >= rl - btail) qi = 0;
-        else if (((x >> 2) & 0xffff) < s->lowq_thr[c]) {
-            unsigned sel = (x >> 18) & 0xff;
-            qi = sel < 150 ? 2 : sel < 235 ? 1 : 0;
-        } else qi = 3;
-        int b = w->base[c];
-        if ((uint32_t)(x >> 32) < err_thr[qi]) {
+        int qi = tsc_sim_qbin(s, x, c, rl, btail), b = w->base[c];
+        if (tsc_sim_qerr(x, qi)) {
             w->err[c >> 6] |= 1ULL << (c & 63);
             b = (b + 1 + (int)(x & 3) % 3) & 3;
         }
         w->rb[c] = (uint8_t)b;
-        w->qual[c] = qv[qi];
-        w->qrev[rl - 1 - c] = qv[qi];
+        w->qual[c] = (uint8_t)tsc_sim_qval(qi);
+        w->qrev[rl - 1 - c] = (uint8_t)tsc_sim_qval(qi);
         w->pk[0][c >> 1] |= (uint8_t)((1 << b) << ((~c & 1) << 2));
         int c2 = rl - 1 - c;
         w->pk[1][c2 >> 1] |= (uint8_t)(comp[b] << ((~c2 & 1) << 2));
