@@ -37,6 +37,7 @@ typedef struct {
     int err;              /* decoding failed */
     size_t skip;          /* decoded bytes before the first record */
     size_t keep;          /* decoded bytes up to the end of its range (SIZE_MAX: all) */
+    int rg;               /* the range its blocks belong to (0 without ranges) */
     atomic_int claimed;   /* a thread has started decoding it */
 #ifdef TSC_HAVE_LIBDEFLATE
     struct libdeflate_decompressor *d;
@@ -161,7 +162,12 @@ static int fb_want(tsc_bamrd_t *r, size_t n)
     }
     while (r->fb_n < n && !r->file_eof) {
         size_t room = r->fb_m - r->fb_n;
-        if (r->rg && room > n - r->fb_n + BGZF_MAX) room = n - r->fb_n + BGZF_MAX; /* ranges: little past */
+        if (r->rg && r->rg_open) { /* a range: not much past its last block */
+            int64_t at = r->cpos + (int64_t)(r->fb_n - r->fb_off), end = (int64_t)(r->rg[2 * r->i_rg + 1] >> 16);
+            size_t want = n - r->fb_n + BGZF_MAX;
+            if (end > at && (uint64_t)(end - at) + BGZF_MAX > want) want = (size_t)(end - at) + BGZF_MAX;
+            if (room > want) room = want;
+        }
         ssize_t k = read(r->fd, r->fb + r->fb_n, room);
         if (k < 0) { if (errno == EINTR) continue; r->file_err = 1; return -1; }
         if (k == 0) r->file_eof = 1;
@@ -178,7 +184,9 @@ static int chunk_cut(tsc_bamrd_t *r, chunk_t *c)
     c->skip = r->skip;
     r->skip = 0;
     c->keep = SIZE_MAX;
+    c->rg = r->i_rg;
     int64_t cend = -1;    /* in a range: the compressed offset of its last block */
+    int to_eof = 0;       /* the range runs to the end of the file */
     if (r->rg) {
         for (;;) {
             if (r->i_rg == r->n_rg) return 0;
@@ -192,7 +200,9 @@ static int chunk_cut(tsc_bamrd_t *r, chunk_t *c)
                 c->skip = (size_t)(u & 0xffff);
                 r->rg_open = 1;
             }
-            cend = (int64_t)(v >> 16);
+            c->rg = r->i_rg;
+            to_eof = v == UINT64_MAX;
+            cend = to_eof ? INT64_MAX : (int64_t)(v >> 16);
             if ((v & 0xffff) == 0 && r->cpos >= cend) { r->rg_open = 0; r->i_rg++; if (c->nc) return 1; continue; }
             break;
         }
@@ -200,7 +210,11 @@ static int chunk_cut(tsc_bamrd_t *r, chunk_t *c)
     while (c->nc < CHUNK_CBYTES) {
         if (fb_want(r, r->rg ? 18 + 256 : 18 + BGZF_MAX) < 0) return -1;
         size_t avail = r->fb_n - r->fb_off;
-        if (avail == 0) { if (r->rg) return -1; break; } /* a range past the end of the file */
+        if (avail == 0) {
+            if (r->rg && !to_eof) return -1; /* a range past the end of the file */
+            if (r->rg) { r->rg_open = 0; r->i_rg++; }
+            break;
+        }
         const uint8_t *p = r->fb + r->fb_off;
         int64_t bl = block_len(p, avail);
         if (r->rg && bl > 0 && (size_t)bl > avail) {
@@ -233,6 +247,7 @@ static int chunk_cut(tsc_bamrd_t *r, chunk_t *c)
                 r->i_rg++;
                 break;
             }
+            if (to_eof) continue;
             if ((v & 0xffff) == 0 && r->cpos >= cend) { r->rg_open = 0; r->i_rg++; break; }
             if (at > cend) return -1;
         }
@@ -424,6 +439,7 @@ int tsc_bamrd_raw(tsc_bamrd_t *r, tsc_bamraw_t *x)
     uint32_t nl = (uint32_t)block - 32 + extranul;
     if (nl > INT_MAX || lseq < 0) return -4;
     if (((uint64_t)nc << 2) + lq + extranul + (((uint64_t)lseq + 1) >> 1) + (uint64_t)lseq > (uint64_t)nl) return -4;
+    x->range = r->cur ? r->cur->rg : 0;
     x->qname = (const char *)p + 32;
     x->l_name = p[32 + lq - 1] ? (int)lq : (int)lq - 1;
     const uint8_t *cig = p + 32 + lq;
@@ -573,6 +589,12 @@ tsc_bamrd_t *tsc_bamrd_open_ranges(const char *path, samFile *fp, const sam_hdr_
     }
     r->n_rg = k;
     return r;
+}
+
+const uint64_t *tsc_bamrd_ranges(const tsc_bamrd_t *r, int *n)
+{
+    *n = r->rg ? r->n_rg : 0;
+    return r->rg;
 }
 
 tsc_bamrd_t *tsc_bamrd_open(const char *path, samFile *fp, const sam_hdr_t *h, hts_tpool *pool)

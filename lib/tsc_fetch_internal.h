@@ -50,9 +50,12 @@ typedef struct tsc_bamrd_t tsc_bamrd_t;
  * read by name (then use sam_read1) or on OOM. FP is not read from afterwards. */
 tsc_bamrd_t *tsc_bamrd_open(const char *path, samFile *fp, const sam_hdr_t *h, hts_tpool *pool);
 /** The same, reading only the records in the ranges of virtual offsets UV[2i] .. UV[2i+1]
- * (I < N; an index's chunks, in any order, overlapping or not: merged), in file order. */
+ * (I < N; an index's chunks, in any order, overlapping or not: merged), in file order.  A range
+ * ending at UINT64_MAX runs to the end of the file.  Ranges must start and end at records. */
 tsc_bamrd_t *tsc_bamrd_open_ranges(const char *path, samFile *fp, const sam_hdr_t *h, hts_tpool *pool,
                                    const uint64_t *uv, int n);
+/** The merged ranges of R (sorted, disjoint, not touching), *N of them; NULL without ranges. */
+const uint64_t *tsc_bamrd_ranges(const tsc_bamrd_t *r, int *n);
 /** The next record into B: as sam_read1 (>= 0; -1 at the end; -2 truncated or corrupted; -3 a
  * reference out of range; -4 an invalid record or OOM). */
 int tsc_bamrd_read(tsc_bamrd_t *r, bam1_t *b);
@@ -68,6 +71,7 @@ typedef struct {
     int l_name;
     const uint8_t *aux;          /* the tags: l_aux bytes */
     int32_t l_aux;
+    int32_t range;               /* the index of its merged range (tsc_bamrd_ranges); 0 without */
 } tsc_bamraw_t;
 /** The next record in place, with the checks of tsc_bamrd_read but not copied. Same returns. */
 int tsc_bamrd_raw(tsc_bamrd_t *r, tsc_bamraw_t *x);

@@ -23,29 +23,21 @@
 #include <stdlib.h>
 #include <string.h>
 #include <inttypes.h>
+#include <htslib/bgzf.h>
 #include <htslib/hts_endian.h>
 #include <htslib/khash.h>
 #include "tsc_fetch_internal.h"
+#include "tsc_recpack.h"
 
 /* ---------------------------------------------------------------- the kept fragments (T) */
-
-/* A kept record, packed: BAM's fields are 32-bit (a fragment with a wider value is kept unpacked) */
-typedef struct {
-    int64_t idx;
-    int32_t pos, mpos, isize, tid, mtid, as, nh;
-    uint16_t flag, n_b;
-    uint8_t has_as, bad_cigar;
-} prec_t;
 
 typedef struct {
     char *name;
     int64_t first;       /* number of its first record (pass 2 or prefilter pass); -1 = unseen */
-    prec_t *prec;        /* its records, packed, until processed; blocks in pblk (start, end) */
-    int32_t *pblk;
-    tsc_rec_t *rec;      /* or (wide) as they are, b_off into blk */
-    hts_pos_t *blk;
-    int32_t n_rec, m_rec, n_blk, m_blk; /* of the arrays in use; n_blk counts values */
-    uint8_t wide;
+    uint8_t *pk;         /* its records until processed, packed (tsc_recpack.h: n_pk bytes) */
+    size_t n_pk, m_pk;
+    tsc_rpk_t st;        /* the packing state after its last record */
+    int32_t n_rec;
     int32_t nh[3], seen[3]; /* per read (1, 2, unpaired): NH tag, mapped non-supplementary records */
     uint8_t no_early;    /* never complete before the end (an unmapped record, no NH, ...) */
     uint8_t done;        /* processed early: emit (a HITS record), map, n_map hold the result */
@@ -97,35 +89,17 @@ typedef struct {
     int late;            /* a record came for a fragment processed early */
     hts_pos_t *ublk;     /* scratch: blocks of an unpacked record */
     int32_t m_ublk;
+    uint8_t *pbuf;       /* scratch: a record being packed */
+    size_t m_pbuf;
 } tstore_t;
 
 static void tfrag_free_recs(tfrag_t *t)
 {
-    free(t->prec); free(t->pblk); free(t->rec); free(t->blk);
-    t->prec = NULL; t->pblk = NULL; t->rec = NULL; t->blk = NULL;
-    t->n_rec = t->m_rec = t->n_blk = t->m_blk = 0;
-    t->wide = 0;
-}
-
-static inline int fits32(hts_pos_t x) { return x >= INT32_MIN && x <= INT32_MAX; }
-
-/* Packed record I of T (not wide) as a tsc_rec_t with its blocks in *BLK (scratch of *MB). */
-static int prec_unpack(const tfrag_t *t, int32_t i, tsc_rec_t *r, hts_pos_t **blk, int32_t *mb, int32_t *boff)
-{
-    const prec_t *p = &t->prec[i];
-    memset(r, 0, sizeof(*r));
-    r->idx = p->idx; r->pos = p->pos; r->mpos = p->mpos; r->isize = p->isize;
-    r->tid = p->tid; r->mtid = p->mtid; r->as = p->as; r->nh = p->nh;
-    r->flag = p->flag; r->n_b = p->n_b; r->has_as = p->has_as; r->bad_cigar = p->bad_cigar;
-    if (2 * (int32_t)p->n_b > *mb) {
-        int32_t m = 2 * (int32_t)p->n_b;
-        hts_pos_t *q = realloc(*blk, (size_t)m * sizeof(hts_pos_t));
-        if (!q) return -1;
-        *blk = q; *mb = m;
-    }
-    for (int32_t k = 0; k < 2 * (int32_t)p->n_b; k++) (*blk)[k] = t->pblk[*boff + k];
-    *boff += 2 * p->n_b;
-    return 0;
+    free(t->pk);
+    t->pk = NULL;
+    t->n_pk = t->m_pk = 0;
+    t->n_rec = 0;
+    memset(&t->st, 0, sizeof(t->st));
 }
 
 static void tstore_free(tstore_t *s)
@@ -137,6 +111,7 @@ static void tstore_free(tstore_t *s)
     }
     free(s->fr);
     free(s->ublk);
+    free(s->pbuf);
     memset(s, 0, sizeof(*s));
 }
 
@@ -167,18 +142,6 @@ static int grow64(void **a, int64_t *m, int64_t n, size_t sz)
     return 0;
 }
 
-static int grow32(void **a, int32_t *m, int64_t n, size_t sz)
-{
-    if (n <= *m) return 0;
-    int64_t nm = *m == 0 ? n : 2 * (int64_t)*m; /* first: what is asked (NH says how many) */
-    if (nm < n) nm = n;
-    if (nm > INT32_MAX) return -1;
-    void *p = realloc(*a, (size_t)nm * sz);
-    if (!p) return -1;
-    *a = p; *m = (int32_t)nm;
-    return 0;
-}
-
 static int64_t tstore_get2(tstore_t *s, const char *name, size_t len, nkey_t key);
 
 /* The fragment of read B, created if missing. Returns its index, or -1 on OOM. */
@@ -205,57 +168,31 @@ static int64_t tstore_get2(tstore_t *s, const char *name, size_t len, nkey_t key
     return s->n_fr++;
 }
 
-/* Append the reduced record SC->rec[0] (blocks in SC->blk) to fragment FI. */
+/* Append the reduced record SC->rec[0] (blocks in SC->blk) to fragment FI, packed. */
 static int tstore_add(tstore_t *s, int64_t fi, const tsc_frag_t *sc)
 {
     const tsc_rec_t *r = &sc->rec[0];
     tfrag_t *t = &s->fr[fi];
     if (t->done) { s->late = 1; return 0; }
-    int fit = !t->wide && fits32(r->pos) && fits32(r->mpos) && fits32(r->isize) && r->n_b <= UINT16_MAX;
-    for (int32_t k = 0; fit && k < 2 * r->n_b; k++) fit = fits32(sc->blk[k]);
-    if (!fit && !t->wide) { /* unpack what is there */
-        tsc_rec_t *w = NULL;
-        hts_pos_t *wb = NULL, *tmp = NULL;
-        int32_t mt = 0, boff = 0;
-        if (t->n_rec && (!(w = malloc((size_t)t->n_rec * sizeof(tsc_rec_t))) ||
-                         !(wb = malloc((size_t)(t->n_blk ? t->n_blk : 1) * sizeof(hts_pos_t))))) { free(w); return -1; }
-        for (int32_t i = 0; i < t->n_rec; i++) {
-            int32_t b0 = boff;
-            if (prec_unpack(t, i, &w[i], &tmp, &mt, &boff) < 0) { free(w); free(wb); free(tmp); return -1; }
-            w[i].b_off = b0 / 2;
-            memcpy(wb + b0, tmp, 2 * (size_t)w[i].n_b * sizeof(hts_pos_t));
-        }
-        free(tmp);
-        free(t->prec); free(t->pblk);
-        t->prec = NULL; t->pblk = NULL;
-        t->rec = w; t->blk = wb;
-        t->m_rec = t->n_rec; t->m_blk = t->n_blk;
-        t->wide = 1;
+    size_t need = tsc_rpk_max(r->n_b);
+    if (need > s->m_pbuf) {
+        uint8_t *q = realloc(s->pbuf, need);
+        if (!q) return -1;
+        s->pbuf = q; s->m_pbuf = need;
     }
-    /* room: all the records NH announces at once (STAR, HISAT2), else doubling */
-    int64_t want = t->n_rec + 1;
-    if (t->m_rec == 0 && r->nh > 0) want = (r->flag & BAM_FPAIRED ? 2 : 1) * (int64_t)r->nh;
-    int64_t wantb = t->n_blk + 2 * (int64_t)r->n_b;
-    if (t->m_blk == 0 && want > 1) wantb = want * 2 * (int64_t)r->n_b;
-    if (t->wide) {
-        if (grow32((void **)&t->rec, &t->m_rec, want, sizeof(tsc_rec_t)) < 0 ||
-            grow32((void **)&t->blk, &t->m_blk, wantb, sizeof(hts_pos_t)) < 0)
-            return -1;
-        tsc_rec_t *d = &t->rec[t->n_rec++];
-        *d = *r;
-        d->b_off = t->n_blk / 2;
-        memcpy(t->blk + t->n_blk, sc->blk, 2 * (size_t)r->n_b * sizeof(hts_pos_t));
-    } else {
-        if (grow32((void **)&t->prec, &t->m_rec, want, sizeof(prec_t)) < 0 ||
-            grow32((void **)&t->pblk, &t->m_blk, wantb, sizeof(int32_t)) < 0)
-            return -1;
-        prec_t *d = &t->prec[t->n_rec++];
-        d->idx = r->idx; d->pos = (int32_t)r->pos; d->mpos = (int32_t)r->mpos; d->isize = (int32_t)r->isize;
-        d->tid = r->tid; d->mtid = r->mtid; d->as = r->as; d->nh = r->nh;
-        d->flag = r->flag; d->n_b = (uint16_t)r->n_b; d->has_as = r->has_as; d->bad_cigar = r->bad_cigar;
-        for (int32_t k = 0; k < 2 * r->n_b; k++) t->pblk[t->n_blk + k] = (int32_t)sc->blk[k];
+    size_t len = tsc_rpk_put(s->pbuf, &t->st, r, sc->blk, 1);
+    if (t->n_pk + len > t->m_pk) {
+        /* room: all the records NH announces at once (STAR, HISAT2), else doubling */
+        size_t m = t->m_pk ? 2 * t->m_pk : len;
+        if (t->m_pk == 0 && r->nh > 1) m = (r->flag & BAM_FPAIRED ? 2 : 1) * (size_t)r->nh * (len + 2);
+        if (m < t->n_pk + len) m = t->n_pk + len;
+        uint8_t *q = realloc(t->pk, m);
+        if (!q) return -1;
+        t->pk = q; t->m_pk = m;
     }
-    t->n_blk += 2 * r->n_b;
+    memcpy(t->pk + t->n_pk, s->pbuf, len);
+    t->n_pk += len;
+    t->n_rec++;
     if (t->first < 0) t->first = r->idx;
     s->n_rec++;
     if (++s->n_live > s->max_live) s->max_live = s->n_live;
@@ -287,14 +224,18 @@ static int tfrag_process(tsc_fetch_t *f, tstore_t *s, const tfrag_t *t, tsc_frag
     int32_t *mb = &s->m_ublk;
     tsc_frag_clear(fr);
     if (kputs(t->name, &fr->name) < 0) { tsc_error("out of memory"); return -1; }
-    int32_t boff = 0;
+    tsc_rpk_t st = { 0, 0, 0 };
+    size_t off = 0;
     for (int32_t i = 0; i < t->n_rec; i++) {
-        if (t->wide) {
-            if (tsc_frag_add_rec(fr, &t->rec[i], t->blk + 2 * (int64_t)t->rec[i].b_off) < 0) { tsc_error("out of memory"); return -1; }
-        } else {
-            tsc_rec_t r;
-            if (prec_unpack(t, i, &r, blk, mb, &boff) < 0 || tsc_frag_add_rec(fr, &r, *blk) < 0) { tsc_error("out of memory"); return -1; }
+        tsc_rec_t r;
+        int32_t nb = tsc_rpk_nb(t->pk + off);
+        if (2 * nb > *mb) {
+            hts_pos_t *q = realloc(*blk, (size_t)(2 * nb) * sizeof(hts_pos_t));
+            if (!q) { tsc_error("out of memory"); return -1; }
+            *blk = q; *mb = 2 * nb;
         }
+        off += tsc_rpk_get(t->pk + off, &st, &r, *blk, 1);
+        if (tsc_frag_add_rec(fr, &r, *blk) < 0) { tsc_error("out of memory"); return -1; }
     }
     tsc_frag_primary_first(fr);
     int e = tsc_frag_process(fr, f->ctx);
@@ -529,10 +470,169 @@ static int reduce(tsc_frag_t *sc, const bam1_t *b, int64_t idx, int want_nh)
     return 0;
 }
 
+/* ---------------------------------------------------------------- the loci regions' records */
+
+/* Pass 1 reads the index's chunks of the loci regions (merged ranges of virtual offsets); each of
+ * their records is kept here, packed (tsc_recpack.h: ~20 bytes), after its fragment: "T index"
+ * when the record itself touches a locus (its name is then in T), else its 128-bit name key.
+ * Pass 2 reads only the rest of the file and takes the records of each range from here, in file
+ * order, so no block is decoded twice but those at the ranges' ends; slabs are freed as read. */
+#define SLAB_BYTES (1 << 20)
+
+typedef struct {
+    uint64_t *rg;          /* the merged ranges, 2 per range */
+    int n_rg;
+    int64_t *n_in;         /* records kept of each range */
+    uint8_t **slab;        /* the packed records, in file order */
+    size_t *used;
+    int n_slab, m_slab;
+    size_t cap;            /* of the last slab */
+    tsc_rpk_t st;          /* packing state */
+    int64_t n_rec, bytes;
+    /* reading back */
+    int r_slab;
+    size_t r_off;
+    tsc_rpk_t rst;
+} lcache_t;
+
+static void lcache_free(lcache_t *c)
+{
+    for (int i = 0; i < c->n_slab; i++) free(c->slab[i]);
+    free(c->slab); free(c->used); free(c->rg); free(c->n_in);
+    memset(c, 0, sizeof(*c));
+}
+
+static inline uint8_t *put_uv(uint8_t *p, uint64_t v)
+{
+    while (v >= 0x80) { *p++ = (uint8_t)(v | 0x80); v >>= 7; }
+    *p++ = (uint8_t)v;
+    return p;
+}
+
+static inline const uint8_t *get_uv(const uint8_t *p, uint64_t *v)
+{
+    uint64_t x = 0;
+    int sh = 0;
+    while (*p & 0x80) { x |= (uint64_t)(*p++ & 0x7f) << sh; sh += 7; }
+    *v = x | (uint64_t)*p++ << sh;
+    return p;
+}
+
+/* Keep record R (blocks BLK) of range RG: FI >= 0, the fragment in T it belongs to; else KEY. */
+static int lcache_put(lcache_t *c, int rg, int64_t fi, nkey_t key, const tsc_rec_t *r, const hts_pos_t *blk)
+{
+    size_t need = 10 + 16 + tsc_rpk_max(r->n_b);
+    if (c->n_slab == 0 || c->used[c->n_slab - 1] + need > c->cap) {
+        if (c->n_slab == c->m_slab) {
+            int m = c->m_slab ? 2 * c->m_slab : 64;
+            uint8_t **a = realloc(c->slab, (size_t)m * sizeof(*a));
+            if (!a) return -1;
+            c->slab = a;
+            size_t *u = realloc(c->used, (size_t)m * sizeof(*u));
+            if (!u) return -1;
+            c->used = u;
+            c->m_slab = m;
+        }
+        size_t cap = need > SLAB_BYTES ? need : SLAB_BYTES;
+        if (!(c->slab[c->n_slab] = malloc(cap))) return -1;
+        c->used[c->n_slab++] = 0;
+        c->cap = cap;
+    }
+    uint8_t *p0 = c->slab[c->n_slab - 1] + c->used[c->n_slab - 1], *p = p0;
+    if (fi >= 0) p = put_uv(p, (uint64_t)fi << 1 | 1);
+    else {
+        *p++ = 0;
+        memcpy(p, &key, sizeof(key));
+        p += sizeof(key);
+    }
+    p += tsc_rpk_put(p, &c->st, r, blk, 0);
+    c->used[c->n_slab - 1] += (size_t)(p - p0);
+    c->bytes += p - p0;
+    c->n_in[rg]++;
+    c->n_rec++;
+    return 0;
+}
+
+/* The next kept record (in the order kept) into R and *BLK (scratch of *MB); its fragment in *FI
+ * (>= 0) or its name key in *KEY (*FI = -1). 0, or -1 on OOM. Spent slabs are freed. */
+static int lcache_get(lcache_t *c, tsc_rec_t *r, hts_pos_t **blk, int32_t *mb, int64_t *fi, nkey_t *key)
+{
+    while (c->r_off >= c->used[c->r_slab]) {
+        free(c->slab[c->r_slab]);
+        c->slab[c->r_slab++] = NULL;
+        c->r_off = 0;
+    }
+    const uint8_t *p = c->slab[c->r_slab] + c->r_off, *p0 = p;
+    uint64_t u;
+    p = get_uv(p, &u);
+    if (u & 1) *fi = (int64_t)(u >> 1);
+    else {
+        *fi = -1;
+        memcpy(key, p, sizeof(*key));
+        p += sizeof(*key);
+    }
+    int32_t nb = tsc_rpk_nb(p);
+    if (2 * nb > *mb) {
+        hts_pos_t *q = realloc(*blk, (size_t)(2 * nb) * sizeof(hts_pos_t));
+        if (!q) return -1;
+        *blk = q; *mb = 2 * nb;
+    }
+    p += tsc_rpk_get(p, &c->rst, r, *blk, 0);
+    c->r_off += (size_t)(p - p0);
+    return 0;
+}
+
+/* Record X reduced as tsc_frag_add would (AS, NH, blocks) into *R and *BLK (scratch of *MB).
+ * 0; 1 if only the bam1_t path can (a long CIGAR kept in the CG tag); -1 on OOM. */
+static int reduce_raw(const tsc_bamraw_t *x, int64_t idx, tsc_rec_t *r, hts_pos_t **blk, int32_t *mb)
+{
+    const uint8_t *p = x->p;
+    uint32_t lq = le_to_u32(p + 8) & 0xff, nc = le_to_u32(p + 12) & 0xffff;
+    const uint8_t *cig = p + 32 + lq;
+    int32_t lseq = le_to_i32(p + 16);
+    if (nc > 0 && x->tid >= 0 && x->pos >= 0) {
+        uint32_t op0 = le_to_u32(cig);
+        if (bam_cigar_op(op0) == BAM_CSOFT_CLIP && bam_cigar_oplen(op0) == (uint32_t)lseq) return 1;
+    }
+    memset(r, 0, sizeof(*r));
+    r->idx = idx;
+    r->flag = x->flag;
+    r->tid = x->tid; r->pos = x->pos;
+    r->mtid = x->mtid; r->mpos = x->mpos;
+    r->isize = x->isize;
+    int64_t v;
+    if (tsc_bamraw_aux_int(x, "AS", &v) && v >= INT32_MIN / 4 && v <= INT32_MAX / 4) { r->as = (int32_t)v; r->has_as = 1; }
+    if (tsc_bamraw_aux_int(x, "NH", &v) && v > 0 && v < INT32_MAX) r->nh = (int32_t)v;
+    if (2 * (int32_t)nc > *mb) {
+        hts_pos_t *q = realloc(*blk, (size_t)(2 * nc) * sizeof(hts_pos_t));
+        if (!q) return -1;
+        *blk = q; *mb = 2 * (int32_t)nc;
+    }
+    hts_pos_t pos = x->pos;
+    for (uint32_t i = 0; i < nc; i++) {
+        uint32_t c = le_to_u32(cig + 4 * i);
+        int op = bam_cigar_op(c);
+        hts_pos_t len = bam_cigar_oplen(c);
+        switch (op) {
+        case BAM_CMATCH: case BAM_CEQUAL: case BAM_CDIFF:
+            if (len == 0) { r->bad_cigar = 1; break; }
+            (*blk)[2 * r->n_b] = pos; (*blk)[2 * r->n_b + 1] = pos + len;
+            r->n_b++;
+            pos += len;
+            break;
+        case BAM_CDEL: case BAM_CREF_SKIP:
+            pos += len;
+            break;
+        default: break;
+        }
+    }
+    return 0;
+}
+
 /* Pass 1: the names that may touch a locus (STORE: keep their records too, for --prefilter).
  * Single cell (ERR not NULL): the whole file, and the names of the mapped fragments whose primary
  * read-1 record fails the barcode/UMI filters, with the reason. */
-static int pass1(tsc_fetch_t *f, tstore_t *s, int store, khash_t(scerr) *err)
+static int pass1(tsc_fetch_t *f, tstore_t *s, int store, khash_t(scerr) *err, lcache_t *lc)
 {
     int ret = -1, r;
     int64_t nq_m = 0, *qb = NULL, nrec = 0;
@@ -554,16 +654,43 @@ static int pass1(tsc_fetch_t *f, tstore_t *s, int store, khash_t(scerr) *err)
         /* names only: the index's chunks of the regions through the chunked reader */
         if (!store && (rd = tsc_bamrd_open_ranges(f->path, f->fp, f->hdr, f->pool, uv, nuv))) {
             tsc_bamraw_t x;
+            hts_pos_t *blk = NULL;
+            int32_t mb = 0;
             free(uv);
-            while ((r = tsc_bamrd_raw(rd, &x)) >= 0) {
-                int t = touches_raw(f, &x, &qb, &nq_m);
-                if (t < 0) { tsc_error("out of memory"); goto end; }
-                if (t && tstore_get2(s, x.qname, (size_t)x.l_name, name_key2(x.qname, (size_t)x.l_name)) < 0) {
+            if (lc) { /* keep every record for pass 2 */
+                const uint64_t *rg = tsc_bamrd_ranges(rd, &lc->n_rg);
+                if (!(lc->rg = malloc((size_t)(lc->n_rg ? lc->n_rg : 1) * 2 * sizeof(uint64_t))) ||
+                    !(lc->n_in = calloc((size_t)(lc->n_rg ? lc->n_rg : 1), sizeof(int64_t)))) {
                     tsc_error("out of memory");
                     goto end;
                 }
+                memcpy(lc->rg, rg, (size_t)lc->n_rg * 2 * sizeof(uint64_t));
+            }
+            while ((r = tsc_bamrd_raw(rd, &x)) >= 0) {
+                int t = touches_raw(f, &x, &qb, &nq_m);
+                nkey_t key = name_key2(x.qname, (size_t)x.l_name);
+                int64_t fi = -1;
+                if (t < 0 || (t && (fi = tstore_get2(s, x.qname, (size_t)x.l_name, key)) < 0)) {
+                    free(blk);
+                    tsc_error("out of memory");
+                    goto end;
+                }
+                if (lc) {
+                    tsc_rec_t rec;
+                    int k = reduce_raw(&x, 0, &rec, &blk, &mb);
+                    if (k == 1) { /* the CIGAR in the CG tag: as bam1_t */
+                        if ((r = tsc_bamrd_copy(&x, b)) < 0) break;
+                        k = reduce(&sc, b, 0, 1) < 0 ? -1 : 2;
+                    }
+                    if (k < 0 || lcache_put(lc, x.range, fi, key, k == 2 ? &sc.rec[0] : &rec, k == 2 ? sc.blk : blk) < 0) {
+                        free(blk);
+                        tsc_error("out of memory");
+                        goto end;
+                    }
+                }
                 nrec++;
             }
+            free(blk);
             if (r < -1) { tsc_error("%s: truncated or corrupted input in the loci regions", f->path); goto end; }
             ret = 0;
             goto end;
@@ -778,15 +905,17 @@ static int outside_retire(outside_t *o, int32_t tid, hts_pos_t pos)
     return 0;
 }
 
-/* A record of pass 2, from a bam1_t or in place (tsc_bamraw_t) */
+/* A record of pass 2: from a bam1_t, in place (tsc_bamraw_t), or kept by pass 1 (reduced) */
 typedef struct {
     int32_t tid, mtid;
     hts_pos_t pos, mpos, isize;
     uint16_t flag;
-    const char *qname;     /* NUL-terminated */
+    const char *qname;     /* NUL-terminated; NULL for a kept record (no name kept) */
     int l_name;
     const bam1_t *b;       /* or */
-    const tsc_bamraw_t *x;
+    const tsc_bamraw_t *x; /* or */
+    const tsc_rec_t *rec;  /* with its blocks */
+    const hts_pos_t *blk;
     char nbuf[256];        /* a name without its NUL in the file */
 } srec_t;
 
@@ -796,7 +925,7 @@ static void srec_bam(srec_t *s, const bam1_t *b)
     s->tid = c->tid; s->mtid = c->mtid; s->pos = c->pos; s->mpos = c->mpos; s->isize = c->isize; s->flag = c->flag;
     s->qname = bam_get_qname(b);
     s->l_name = c->l_qname - 1 - c->l_extranul;
-    s->b = b; s->x = NULL;
+    s->b = b; s->x = NULL; s->rec = NULL;
 }
 
 static void srec_raw(srec_t *s, const tsc_bamraw_t *x)
@@ -809,11 +938,19 @@ static void srec_raw(srec_t *s, const tsc_bamraw_t *x)
         s->nbuf[x->l_name] = '\0';
         s->qname = s->nbuf;
     }
-    s->b = NULL; s->x = x;
+    s->b = NULL; s->x = x; s->rec = NULL;
+}
+
+static void srec_kept(srec_t *s, const tsc_rec_t *r, const hts_pos_t *blk)
+{
+    s->tid = r->tid; s->mtid = r->mtid; s->pos = r->pos; s->mpos = r->mpos; s->isize = r->isize; s->flag = r->flag;
+    s->qname = NULL; s->l_name = 0;
+    s->b = NULL; s->x = NULL; s->rec = r; s->blk = blk;
 }
 
 static int srec_as(const srec_t *s, int64_t *v)
 {
+    if (s->rec) { *v = s->rec->as; return s->rec->has_as; }
     if (s->x) return tsc_bamraw_aux_int(s->x, "AS", v);
     const uint8_t *p = bam_aux_get(s->b, "AS");
     if (p && (*p == 'c' || *p == 'C' || *p == 's' || *p == 'S' || *p == 'i' || *p == 'I')) { *v = bam_aux2i(p); return 1; }
@@ -916,78 +1053,178 @@ static void outside_free(outside_t *o)
     o->extra = o->r1unm = NULL; o->mates = NULL; o->due = NULL;
 }
 
-/* Pass 2: every record; the kept fragments' records into S (processed as soon as their NH tags
- * say they are complete, with EARLY), the others counted in O. 0; 1 if a record came for a
- * fragment processed early (S->late: run again without EARLY); -1 on error. */
-static int pass2(tsc_fetch_t *f, tstore_t *s, outside_t *o, int early)
-{
+/* The state of pass 2 */
+typedef struct {
+    tsc_fetch_t *f;
+    tstore_t *s;
+    outside_t *o;
+    int early;
+    int64_t nrec;
+    int32_t last_tid;
+    hts_pos_t last_pos;
     tsc_frag_t sc, fr;
-    bam1_t *b = bam_init1();
+    bam1_t *b;
+    hts_pos_t *blk;        /* scratch: blocks of a record */
+    int32_t mb;
+} p2_t;
+
+/* Record C of pass 2 (KEY: its name key; FI >= 0: its fragment in T, known). 0; 1 if it came for a
+ * fragment processed early (a second pass 2 without EARLY); -1 on error. */
+static int p2_record(p2_t *q, srec_t *c, nkey_t key, int64_t fi)
+{
+    tsc_fetch_t *f = q->f;
+    tstore_t *s = q->s;
+    int32_t t = rank_tid(c->tid);
+    if (t < q->last_tid || (t == q->last_tid && c->pos < q->last_pos)) {
+        tsc_error("%s: record %" PRId64 "%s%s%s is out of coordinate order, though the header says "
+                  "SO:coordinate: sort it again (samtools sort) or collate it (samtools collate)",
+                  f->path, q->nrec + 1, c->qname ? " (read " : "", c->qname ? c->qname : "", c->qname ? ")" : "");
+        return -1;
+    }
+    q->last_tid = t; q->last_pos = c->pos;
+    if (outside_retire(q->o, t, c->pos) < 0) return -1;
+    if (fi < 0) {
+        khint_t k = kh_get(tname, s->h, key);
+        if (k != kh_end(s->h)) fi = kh_val(s->h, k);
+    }
+    if (fi < 0) return outside_record(q->o, c, key, q->nrec++);
+    tfrag_t *tf = &s->fr[fi];
+    int need_bam = f->opt.sc && !tf->has_tags && is_first_kind(c->flag);
+    if (c->rec) {
+        tsc_rec_t r = *c->rec;
+        r.idx = q->nrec;
+        tsc_frag_clear(&q->sc);
+        if (tsc_frag_add_rec(&q->sc, &r, c->blk) < 0) { tsc_error("out of memory"); return -1; }
+    } else {
+        int k = 1;
+        if (c->x && !need_bam) {
+            tsc_rec_t r;
+            if ((k = reduce_raw(c->x, q->nrec, &r, &q->blk, &q->mb)) < 0) { tsc_error("out of memory"); return -1; }
+            if (k == 0) {
+                tsc_frag_clear(&q->sc);
+                if (tsc_frag_add_rec(&q->sc, &r, q->blk) < 0) { tsc_error("out of memory"); return -1; }
+            }
+        }
+        if (k == 1) {
+            if (c->x && tsc_bamrd_copy(c->x, q->b) < 0) {
+                tsc_error("%s: invalid record %" PRId64 " (read %s)", f->path, q->nrec + 1, c->qname);
+                return -1;
+            }
+            if (reduce(&q->sc, q->b, q->nrec, 1) < 0) { tsc_error("out of memory"); return -1; }
+        }
+    }
+    if (tstore_add(s, fi, &q->sc) < 0) { tsc_error("out of memory"); return -1; }
+    if (s->late) return 1;
+    if (need_bam) {
+        const char *cb, *ub;
+        tsc_sc_tags(f->opt.sc, q->b, &cb, &ub);
+        tf->has_tags = 1;
+        if ((cb && !(tf->cb = strdup(cb))) || (ub && !(tf->ub = strdup(ub)))) { tsc_error("out of memory"); return -1; }
+    }
+    q->nrec++;
+    if (q->early && tfrag_complete(tf) && tfrag_early(f, s, tf, &q->fr) < 0) return -1;
+    return 0;
+}
+
+/* The records pass 1 kept of range I. Same returns as p2_record. */
+static int p2_replay(p2_t *q, lcache_t *lc, int i)
+{
+    for (int64_t j = 0; j < lc->n_in[i]; j++) {
+        tsc_rec_t r;
+        int64_t fi;
+        nkey_t key = { 0, 0 };
+        srec_t sr;
+        if (lcache_get(lc, &r, &q->blk, &q->mb, &fi, &key) < 0) { tsc_error("out of memory"); return -1; }
+        srec_kept(&sr, &r, q->blk);
+        int k = p2_record(q, &sr, key, fi);
+        if (k) return k;
+    }
+    return 0;
+}
+
+/* Pass 2 reads the rest of the file around the ranges of LC (or, with LC NULL, all of it): the
+ * ranges [first record, u1), [v1, u2), ..., [vk, end) of the same reader. NULL if it cannot. */
+static tsc_bamrd_t *open_rest(tsc_fetch_t *f, samFile *fp, const sam_hdr_t *h, const lcache_t *lc)
+{
+    if (!lc) return tsc_bamrd_open(f->path, fp, h, f->pool);
+    int64_t first = bgzf_tell(fp->fp.bgzf);
+    uint64_t *uv = malloc((size_t)(lc->n_rg + 1) * 2 * sizeof(uint64_t));
+    if (first < 0 || !uv) { free(uv); return NULL; }
+    uint64_t at = (uint64_t)first;
+    for (int i = 0; i < lc->n_rg; i++) {
+        if (lc->rg[2 * i] < at) { free(uv); return NULL; } /* a range before the first record */
+        uv[2 * i] = at; uv[2 * i + 1] = lc->rg[2 * i];
+        at = lc->rg[2 * i + 1];
+    }
+    uv[2 * lc->n_rg] = at; uv[2 * lc->n_rg + 1] = UINT64_MAX;
+    tsc_bamrd_t *rd = tsc_bamrd_open_ranges(f->path, fp, h, f->pool, uv, lc->n_rg + 1);
+    int n = 0;
+    if (rd && (tsc_bamrd_ranges(rd, &n), n != lc->n_rg + 1)) { tsc_bamrd_close(rd); rd = NULL; }
+    free(uv);
+    return rd;
+}
+
+/* Pass 2: every record; the kept fragments' records into S (processed as soon as their NH tags
+ * say they are complete, with EARLY), the others counted in O; the records of LC's ranges from LC
+ * (NULL: all from the file). 0; 1 if a record came for a fragment processed early (S->late: run
+ * again without EARLY); -1 on error. */
+static int pass2(tsc_fetch_t *f, tstore_t *s, outside_t *o, int early, lcache_t *lc)
+{
+    p2_t q;
     samFile *fp = NULL;
     sam_hdr_t *h = NULL;
     tsc_bamrd_t *rd = NULL;
-    int ret = -1, r;
-    int64_t nrec = 0;
-    int32_t last_tid = -1;
-    hts_pos_t last_pos = -1;
-    tsc_frag_init(&sc);
-    tsc_frag_init(&fr);
+    int ret = -1, r = 0;
+    memset(&q, 0, sizeof(q));
+    q.f = f; q.s = s; q.o = o; q.early = early;
+    q.last_tid = -1; q.last_pos = -1;
+    tsc_frag_init(&q.sc);
+    tsc_frag_init(&q.fr);
+    q.b = bam_init1();
     tsc_frag_counts_init(&o->cnt);
     tsc_sc_counts_init(&o->scc);
     o->sc_ok = 0;
     o->n_due = 0;
     o->extra = kh_init(nk8); o->r1unm = kh_init(nk8); o->mates = kh_init(pp);
-    if (!b || !o->extra || !o->r1unm || !o->mates) { tsc_error("out of memory"); goto end; }
+    if (!q.b || !o->extra || !o->r1unm || !o->mates) { tsc_error("out of memory"); goto end; }
     if (!(fp = tsc_fetch_reopen(f, &h))) goto end;
-    rd = tsc_bamrd_open(f->path, fp, h, f->pool);
+    rd = open_rest(f, fp, h, lc);
+    if (lc && !rd) { tsc_error("%s: cannot read around the loci regions", f->path); goto end; }
+    int next_l = 0; /* the next range of LC to take */
     for (;;) {
         tsc_bamraw_t x;
-        srec_t sr, *c = &sr;
+        srec_t sr;
+        int have;
         if (rd) {
-            if ((r = tsc_bamrd_raw(rd, &x)) < 0) break;
-            srec_raw(&sr, &x);
+            have = (r = tsc_bamrd_raw(rd, &x)) >= 0;
+            if (have) srec_raw(&sr, &x);
         } else {
-            if ((r = sam_read1(fp, h, b)) < 0) break;
-            srec_bam(&sr, b);
+            have = (r = sam_read1(fp, h, q.b)) >= 0;
+            if (have) srec_bam(&sr, q.b);
         }
-        int32_t t = rank_tid(c->tid);
-        if (t < last_tid || (t == last_tid && c->pos < last_pos)) {
-            tsc_error("%s: record %" PRId64 " (read %s) is out of coordinate order, though the header says "
-                      "SO:coordinate: sort it again (samtools sort) or collate it (samtools collate)",
-                      f->path, nrec + 1, c->qname);
-            goto end;
+        if (!have && r < -1) break;
+        int until = !lc ? 0 : have ? x.range : lc->n_rg; /* rest range j comes after kept range j - 1 */
+        while (next_l < until) {
+            int k = p2_replay(&q, lc, next_l++);
+            if (k) { ret = k; goto end; }
         }
-        last_tid = t; last_pos = c->pos;
-        if (outside_retire(o, t, c->pos) < 0) goto end;
-        nkey_t key = name_key2(c->qname, (size_t)c->l_name);
-        khint_t k = kh_get(tname, s->h, key);
-        if (k != kh_end(s->h)) {
-            if (rd && (r = tsc_bamrd_copy(&x, b)) < 0) break;
-            tfrag_t *tf = &s->fr[kh_val(s->h, k)];
-            if (reduce(&sc, b, nrec, 1) < 0 || tstore_add(s, kh_val(s->h, k), &sc) < 0) { tsc_error("out of memory"); goto end; }
-            if (s->late) { ret = 1; goto end; }
-            if (f->opt.sc && !tf->has_tags && is_first_kind(c->flag)) {
-                const char *cb, *ub;
-                tsc_sc_tags(f->opt.sc, b, &cb, &ub);
-                tf->has_tags = 1;
-                if ((cb && !(tf->cb = strdup(cb))) || (ub && !(tf->ub = strdup(ub)))) { tsc_error("out of memory"); goto end; }
-            }
-            if (early && tfrag_complete(tf) && tfrag_early(f, s, tf, &fr) < 0) goto end;
-        } else if (outside_record(o, c, key, nrec) < 0) goto end;
-        nrec++;
+        if (!have) break;
+        int k = p2_record(&q, &sr, name_key2(sr.qname, (size_t)sr.l_name), -1);
+        if (k) { ret = k; goto end; }
     }
-    if (r < -1) { tsc_error("%s: truncated or corrupted input after record %" PRId64, f->path, nrec); goto end; }
+    if (r < -1) { tsc_error("%s: truncated or corrupted input after record %" PRId64, f->path, q.nrec); goto end; }
     if (outside_retire(o, INT32_MAX, HTS_POS_MAX) < 0) goto end;
     outside_finish(o);
-    f->n_records = nrec;
+    f->n_records = q.nrec;
     ret = 0;
 end:
     tsc_bamrd_close(rd);
     if (h) sam_hdr_destroy(h);
     if (fp) sam_close(fp);
-    if (b) bam_destroy1(b);
-    tsc_frag_free(&sc);
-    tsc_frag_free(&fr);
+    if (q.b) bam_destroy1(q.b);
+    free(q.blk);
+    tsc_frag_free(&q.sc);
+    tsc_frag_free(&q.fr);
     return ret;
 }
 
@@ -995,13 +1232,18 @@ int tsc_fetch_run_sorted(tsc_fetch_t *f, tsc_hitw_t *hw)
 {
     tstore_t s = { 0 };
     outside_t o = { 0 };
+    lcache_t lc = { 0 };
     int ret = -1, r;
     o.f = f;
     if (!(s.h = kh_init(tname))) { tsc_error("out of memory"); goto end; }
     if (f->opt.sc && !(o.err = kh_init(scerr))) { tsc_error("out of memory"); goto end; }
-    if (pass1(f, &s, 0, o.err) < 0) goto end;
+    if (pass1(f, &s, 0, o.err, &lc) < 0) goto end;
     tsc_info("%s: %" PRId64 " read names touch a locus", f->path, s.n_fr);
-    if ((r = pass2(f, &s, &o, 1)) < 0) goto end;
+    if (lc.rg)
+        tsc_info("%s: %" PRId64 " records of the loci regions kept from the first pass (%.1f MB)", f->path,
+                 lc.n_rec, (double)lc.bytes / 1e6);
+    if ((r = pass2(f, &s, &o, 1, lc.rg ? &lc : NULL)) < 0) goto end;
+    lcache_free(&lc);
     if (r == 1) {
         tsc_info("%s: a read has more records than its NH tags say (supplementary alignments?): "
                  "reading the file again, keeping every record near the loci to the end", f->path);
@@ -1009,7 +1251,7 @@ int tsc_fetch_run_sorted(tsc_fetch_t *f, tsc_hitw_t *hw)
         tstore_reset(&s);
         tsc_frag_counts_init(&f->cnt);
         tsc_sc_counts_init(&f->scc);
-        if (pass2(f, &s, &o, 0) != 0) goto end;
+        if (pass2(f, &s, &o, 0, NULL) != 0) goto end;
     }
     tsc_info("%s: %" PRId64 " records kept for %" PRId64 " fragments near the loci, %" PRId64 " of those processed "
              "early (NH tags), %" PRId64 " records held at most", f->path, s.n_rec, s.n_fr, s.n_early, s.max_live);
@@ -1020,6 +1262,7 @@ int tsc_fetch_run_sorted(tsc_fetch_t *f, tsc_hitw_t *hw)
 end:
     tstore_free(&s);
     outside_free(&o);
+    lcache_free(&lc);
     if (o.err) kh_destroy(scerr, o.err);
     return ret;
 }
@@ -1029,7 +1272,7 @@ int tsc_fetch_run_prefilter(tsc_fetch_t *f, tsc_hitw_t *hw)
     tstore_t s = { 0 };
     int ret = -1;
     if (!(s.h = kh_init(tname))) { tsc_error("out of memory"); return -1; }
-    if (pass1(f, &s, 1, NULL) < 0) goto end;
+    if (pass1(f, &s, 1, NULL, NULL) < 0) goto end;
     if (tstore_flush(f, &s, hw, 1) < 0) goto end;
     const tsc_frag_counts_t *c = &f->cnt;
     f->pf_min_as = f->opt.has_min_as ? f->opt.min_as : c->has_as ? c->as_min : 0;

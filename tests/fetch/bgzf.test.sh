@@ -3,7 +3,8 @@
 #  1. the same BAM data recompressed into small BGZF blocks (the header's tail and the records
 #     share blocks, records span blocks and chunks) gives the stream of the original, at -t 1,
 #     2 and 4, collated and coordinate-sorted (indexed);
-#  2. a CIGAR of 70000 operations (kept in the CG tag of the BAM record) gives what the SAM gives;
+#  2. a CIGAR of 70000 operations (kept in the CG tag of the BAM record) gives what the SAM gives,
+#     collated and coordinate-sorted (indexed);
 #  3. a corrupted compressed byte and a wrong block CRC are errors that name the record, at -t 1
 #     and -t 2, with no complete-looking stream.
 set -eu
@@ -80,6 +81,15 @@ for t in 1 2; do
     [ "$(body "$T/l.hits")" = "$(body "$T/ls.hits")" ] || fail "CG tag, -t $t: BAM and SAM differ"
 done
 tsc-view "$T/l.hits" | grep -A1 -x '_min_as' | tail -1 | grep -qx -- -7 || fail "CG tag: the long record is missing"
+# the same coordinate-sorted and indexed: the long record is in the loci regions (kept by the
+# index pass and taken from there by the second pass)
+sed 's/SO:unsorted/SO:coordinate/' "$T/long.sam" | samtools view -b -o "$T/longs.bam" -
+samtools index "$T/longs.bam"
+for t in 1 2; do
+    tsc-fetch -n -t $t syn.bed "$T/longs.bam" > "$T/l.hits"
+    [ "$(tsc-view "$T/l.hits" | awk -f hits2raw.awk | grep -v map_idx)" = "$(tsc-view "$T/ls.hits" | awk -f hits2raw.awk)" ] ||
+        fail "CG tag, sorted BAM, -t $t: differs from the SAM"
+done
 
 # 3. corrupted data
 for m in corrupt crc; do
