@@ -64,6 +64,35 @@ uint64_t tsc_name_hash(const char *s, size_t len, uint64_t seed)
     return h;
 }
 
+void tsc_name_hash2(const char *s, size_t len, uint64_t seed1, uint64_t seed2, uint64_t *h1, uint64_t *h2)
+{
+    /* tsc_name_hash with two seeds in one pass over the name */
+    const uint64_t m = 0xc6a4a7935bd1e995ULL;
+    const int r = 47;
+    uint64_t a = seed1 ^ (len * m), b = seed2 ^ (len * m);
+    const unsigned char *p = (const unsigned char *)s, *end = p + (len & ~(size_t)7);
+    for (; p != end; p += 8) {
+        uint64_t k;
+        memcpy(&k, p, 8);
+        k *= m; k ^= k >> r; k *= m;
+        a ^= k; a *= m;
+        b ^= k; b *= m;
+    }
+    uint64_t t = 0;
+    switch (len & 7) {
+    case 7: t ^= (uint64_t)p[6] << 48; /* fall through */
+    case 6: t ^= (uint64_t)p[5] << 40; /* fall through */
+    case 5: t ^= (uint64_t)p[4] << 32; /* fall through */
+    case 4: t ^= (uint64_t)p[3] << 24; /* fall through */
+    case 3: t ^= (uint64_t)p[2] << 16; /* fall through */
+    case 2: t ^= (uint64_t)p[1] << 8;  /* fall through */
+    case 1: t ^= (uint64_t)p[0]; a ^= t; a *= m; b ^= t; b *= m;
+    }
+    a ^= a >> r; a *= m; a ^= a >> r;
+    b ^= b >> r; b *= m; b ^= b >> r;
+    *h1 = a; *h2 = b;
+}
+
 /* ---------------------------------------------------------------- bundles */
 
 struct tsc_bundler_t {

@@ -72,5 +72,7 @@ void tsc_bundler_destroy(tsc_bundler_t *br);
 
 /** 64-bit hash of a read name (MurmurHash64A with SEED). */
 uint64_t tsc_name_hash(const char *s, size_t len, uint64_t seed);
+/** tsc_name_hash(S, LEN, SEED1) in *H1 and tsc_name_hash(S, LEN, SEED2) in *H2, in one pass. */
+void tsc_name_hash2(const char *s, size_t len, uint64_t seed1, uint64_t seed2, uint64_t *h1, uint64_t *h2);
 
 #endif

@@ -612,7 +612,7 @@ tsc_bamrd_t *tsc_bamrd_open(const char *path, samFile *fp, const sam_hdr_t *h, h
     r->fd = -1;
     r->n_targets = sam_hdr_nref(h);
     r->pool = pool;
-    r->max_inflight = pool ? 2 * hts_tpool_size(pool) + 2 : 0;
+    r->max_inflight = pool ? MAX_CHUNKS : 0; /* a deep queue: the caller often works in bursts */
     if (r->max_inflight > MAX_CHUNKS) r->max_inflight = MAX_CHUNKS;
     r->fb_m = 4 * BGZF_MAX;
     r->skip = (size_t)(voff & 0xffff);

@@ -5,10 +5,13 @@
  *  pass 1  finds T, the names with a mapped record whose left-extended span [pos-1, end) overlaps
  *          a locus interval (on its own reference, or for paired records also on the mate's,
  *          since Telescope queries read 2's blocks on read 1's reference).  With an index it reads
- *          only the loci regions; without one, the whole file.
- *  pass 2  reads the whole file. Records of names in T are kept (compactly) and each such
- *          fragment is processed at the end exactly as a collated bundle, its primary read-1
- *          record first.  Every other fragment touches no locus: it only adds to the counters,
+ *          only the loci regions (the index's chunks) and keeps all their records, packed; without
+ *          one, the whole file.
+ *  pass 2  reads every record: those of the loci regions from pass 1, the rest from the file
+ *          (with an index, no block but those at the regions' ends is decoded twice).  Records
+ *          of names in T are kept (packed) and each such fragment is processed as a collated
+ *          bundle, its primary read-1 record first: as soon as its NH tags say it is complete
+ *          (STAR, HISAT2), else at the end.  Every other fragment touches no locus: it only adds to the counters,
  *          computed on the fly without keeping its records:
  *            - total and class at its primary read-1 (or unpaired) record;
  *            - units: proper-pair records are paired by Telescope's keys in a table of mates
@@ -54,7 +57,8 @@ static inline khint_t nkey_hash(nkey_t k) { return (khint_t)(k.a >> 32) ^ (khint
 static inline int nkey_eq(nkey_t x, nkey_t y) { return x.a == y.a && x.b == y.b; }
 static inline nkey_t name_key2(const char *qn, size_t l)
 {
-    nkey_t k = { tsc_name_hash(qn, l, TSC_SEED1), tsc_name_hash(qn, l, TSC_SEED2) };
+    nkey_t k;
+    tsc_name_hash2(qn, l, TSC_SEED1, TSC_SEED2, &k.a, &k.b);
     return k;
 }
 static inline nkey_t name_key(const bam1_t *b)
@@ -87,6 +91,8 @@ typedef struct {
     int64_t n_live, max_live; /* records held now, and at most */
     int64_t n_early;     /* fragments processed before the end */
     int late;            /* a record came for a fragment processed early */
+    uint64_t *filt;      /* pass 2: a bit per (key.b & filt_mask), set for the names in T */
+    uint64_t filt_mask;
     hts_pos_t *ublk;     /* scratch: blocks of an unpacked record */
     int32_t m_ublk;
     uint8_t *pbuf;       /* scratch: a record being packed */
@@ -110,6 +116,7 @@ static void tstore_free(tstore_t *s)
         tfrag_free_recs(&s->fr[i]);
     }
     free(s->fr);
+    free(s->filt);
     free(s->ublk);
     free(s->pbuf);
     memset(s, 0, sizeof(*s));
@@ -166,6 +173,32 @@ static int64_t tstore_get2(tstore_t *s, const char *name, size_t len, nkey_t key
     if (ret < 0) { free(t->name); return -1; }
     kh_val(s->h, k) = s->n_fr;
     return s->n_fr++;
+}
+
+/* The filter of the names in T (about 16 bits a name: most other names fail it, without a probe
+ * of the name table). 0 or -1 on OOM. */
+static int tstore_filter(tstore_t *s)
+{
+    uint64_t nb = 1 << 16;
+    while (nb < 16 * (uint64_t)s->n_fr) nb <<= 1;
+    free(s->filt);
+    if (!(s->filt = calloc(nb / 64, sizeof(uint64_t)))) return -1;
+    s->filt_mask = nb - 1;
+    for (khint_t k = kh_begin(s->h); k != kh_end(s->h); k++) {
+        if (!kh_exist(s->h, k)) continue;
+        uint64_t i = kh_key(s->h, k).b & s->filt_mask;
+        s->filt[i >> 6] |= 1ULL << (i & 63);
+    }
+    return 0;
+}
+
+/* The fragment of T named by KEY, or -1 */
+static inline int64_t tstore_find(const tstore_t *s, nkey_t key)
+{
+    uint64_t i = key.b & s->filt_mask;
+    if (!(s->filt[i >> 6] >> (i & 63) & 1)) return -1;
+    khint_t k = kh_get(tname, s->h, key);
+    return k != kh_end(s->h) ? kh_val(s->h, k) : -1;
 }
 
 /* Append the reduced record SC->rec[0] (blocks in SC->blk) to fragment FI, packed. */
@@ -991,13 +1024,14 @@ static int outside_record(outside_t *o, const srec_t *c, nkey_t n, int64_t idx)
     if (!(flag & BAM_FPAIRED) || !(flag & BAM_FPROPER_PAIR)) return outside_unit(o, n, &v, NULL, qn);
     /* a proper-pair record: find its mate, or wait for it (§4.3 keys) */
     ppkey_t mk = { n, c->mpos, c->pos, c->isize < 0 ? -c->isize : c->isize, c->mtid, c->tid, !(flag & BAM_FREAD1) };
-    khint_t k = kh_get(pp, o->mates, mk);
+    int32_t mt = rank_tid(c->mtid), t = rank_tid(c->tid);
+    int later = mt > t || (mt == t && c->mpos > c->pos); /* then its mate cannot be waiting yet */
+    khint_t k = later ? kh_end(o->mates) : kh_get(pp, o->mates, mk);
     if (k != kh_end(o->mates)) {
         ppval_t m = kh_val(o->mates, k);
         kh_del(pp, o->mates, k);
         return (flag & BAM_FREAD1) ? outside_unit(o, n, &v, &m, qn) : outside_unit(o, n, &m, &v, qn);
     }
-    int32_t mt = rank_tid(c->mtid), t = rank_tid(c->tid);
     if (mt < t || (mt == t && c->mpos < c->pos)) /* its mate was due earlier: it never came */
         return outside_unit(o, n, &v, NULL, qn);
     ppkey_t rk = { n, c->pos, c->mpos, mk.tlen, c->tid, c->mtid, !!(flag & BAM_FREAD1) };
@@ -1083,10 +1117,7 @@ static int p2_record(p2_t *q, srec_t *c, nkey_t key, int64_t fi)
     }
     q->last_tid = t; q->last_pos = c->pos;
     if (outside_retire(q->o, t, c->pos) < 0) return -1;
-    if (fi < 0) {
-        khint_t k = kh_get(tname, s->h, key);
-        if (k != kh_end(s->h)) fi = kh_val(s->h, k);
-    }
+    if (fi < 0) fi = tstore_find(s, key);
     if (fi < 0) return outside_record(q->o, c, key, q->nrec++);
     tfrag_t *tf = &s->fr[fi];
     int need_bam = f->opt.sc && !tf->has_tags && is_first_kind(c->flag);
@@ -1187,6 +1218,7 @@ static int pass2(tsc_fetch_t *f, tstore_t *s, outside_t *o, int early, lcache_t 
     o->n_due = 0;
     o->extra = kh_init(nk8); o->r1unm = kh_init(nk8); o->mates = kh_init(pp);
     if (!q.b || !o->extra || !o->r1unm || !o->mates) { tsc_error("out of memory"); goto end; }
+    if (tstore_filter(s) < 0) { tsc_error("out of memory"); goto end; }
     if (!(fp = tsc_fetch_reopen(f, &h))) goto end;
     rd = open_rest(f, fp, h, lc);
     if (lc && !rd) { tsc_error("%s: cannot read around the loci regions", f->path); goto end; }

@@ -385,6 +385,15 @@ static void test_bundler(void)
     sam_close(fp);
     CHECK(tsc_name_hash("abc", 3, 1) != tsc_name_hash("abd", 3, 1));
     CHECK(tsc_name_hash("abc", 3, 1) != tsc_name_hash("abc", 3, 2));
+    /* the two-seed hash equals two one-seed hashes, at every tail length */
+    static const char nm[] = "SRR1234567.1234567/1:N:0:ACGTACGT+TTGCA";
+    int same = 1;
+    for (size_t l = 0; l < sizeof(nm); l++) {
+        uint64_t a, c;
+        tsc_name_hash2(nm, l, 11, 0x3C6EF372FE94F82BULL, &a, &c);
+        if (a != tsc_name_hash(nm, l, 11) || c != tsc_name_hash(nm, l, 0x3C6EF372FE94F82BULL)) same = 0;
+    }
+    CHECK(same);
 }
 
 int main(void)
