@@ -799,6 +799,7 @@ static int run_collated(tsc_fetch_t *f, tsc_hitw_t *hw)
     hts_tpool_process *q = NULL;
     bam1_t *pend = bam_init1();
     tsc_bamrd_t *rd = tsc_bamrd_open(f->path, f->fp, f->hdr, f->pool);
+    if (rd) tsc_bamrd_noseq(rd); /* fragments need no sequence */
     /* batches: all of them (for cleanup), the free ones, and the jobs */
     maxb = f->pool ? 2 * hts_tpool_size(f->pool) + 4 : 1;
     if (maxb > MAX_BATCHES) maxb = MAX_BATCHES;

@@ -71,6 +71,7 @@ struct tsc_bamrd_t {
     int64_t cpos;         /* compressed offset of the next block in the open range */
     uint8_t *carry;       /* a record that spans chunks */
     size_t m_carry;
+    int noseq;            /* tsc_bamrd_read leaves out sequences and qualities */
 };
 
 /* ---------------------------------------------------------------- decoding */
@@ -386,14 +387,15 @@ static int bam_room(bam1_t *b, size_t n)
     return 0;
 }
 
-/* A long CIGAR kept in the CG tag (a placeholder "<l_qseq>S<rlen>N" in the CIGAR field) moved
- * back into place, as htslib's bam_tag2cigar does. 1 if moved, 0 if not, -1 on error. */
-static int tag2cigar(bam1_t *b)
+/* A long CIGAR kept in the CG tag (a placeholder "<LSEQ>S<rlen>N" in the CIGAR field, LSEQ the
+ * record's sequence length) moved back into place, as htslib's bam_tag2cigar does. 1 if moved,
+ * 0 if not, -1 on error. */
+static int tag2cigar(bam1_t *b, int32_t lseq)
 {
     bam1_core_t *c = &b->core;
     if (c->n_cigar == 0 || c->tid < 0 || c->pos < 0) return 0;
     uint32_t *cigar0 = bam_get_cigar(b);
-    if (bam_cigar_op(cigar0[0]) != BAM_CSOFT_CLIP || bam_cigar_oplen(cigar0[0]) != (uint32_t)c->l_qseq) return 0;
+    if (bam_cigar_op(cigar0[0]) != BAM_CSOFT_CLIP || bam_cigar_oplen(cigar0[0]) != (uint32_t)lseq) return 0;
     int saved = errno;
     uint8_t *cg = bam_aux_get(b, "CG");
     if (!cg) {
@@ -463,7 +465,8 @@ int tsc_bamrd_raw(tsc_bamrd_t *r, tsc_bamraw_t *x)
     return 4 + block;
 }
 
-int tsc_bamrd_copy(const tsc_bamraw_t *x, bam1_t *b)
+/* Record X into B; NOSEQ: without its sequence and qualities (l_qseq 0) */
+static int copy_rec(const tsc_bamraw_t *x, bam1_t *b, int noseq)
 {
     bam1_core_t *c = &b->core;
     const uint8_t *p = x->p;
@@ -481,7 +484,9 @@ int tsc_bamrd_copy(const tsc_bamraw_t *x, bam1_t *b)
     c->mtid = x->mtid;
     c->mpos = x->mpos;
     c->isize = x->isize;
-    uint32_t nl = (uint32_t)x->len - 32 + c->l_extranul;
+    int32_t lseq = c->l_qseq;
+    size_t sq = noseq ? (size_t)((lseq + 1) >> 1) + (size_t)lseq : 0; /* bytes left out */
+    uint32_t nl = (uint32_t)x->len - 32 + c->l_extranul - (uint32_t)sq;
     if (bam_room(b, nl + 4) < 0) return -4;
     b->l_data = (int)nl;
     const uint8_t *d = p + 32;
@@ -492,16 +497,27 @@ int tsc_bamrd_copy(const tsc_bamraw_t *x, bam1_t *b)
     }
     for (int i = 0; i < c->l_extranul; i++) b->data[c->l_qname + i] = '\0';
     size_t rest = (size_t)x->len - 32 - (size_t)(x2 & 0xff);
-    memcpy(b->data + c->l_qname + c->l_extranul, d + (x2 & 0xff), rest);
+    uint8_t *o = b->data + c->l_qname + c->l_extranul;
+    if (noseq) {
+        size_t lc = 4 * (size_t)c->n_cigar;
+        memcpy(o, d + (x2 & 0xff), lc);
+        memcpy(o + lc, d + (x2 & 0xff) + lc + sq, rest - lc - sq);
+        c->l_qseq = 0;
+    } else memcpy(o, d + (x2 & 0xff), rest);
     c->l_qname += c->l_extranul;
-    int moved = tag2cigar(b);
+    int moved = tag2cigar(b, lseq);
     if (moved < 0) return -4;
-    if (moved && c->l_qseq > 0 && !(c->flag & BAM_FUNMAP) &&
-        bam_cigar2qlen((int)c->n_cigar, bam_get_cigar(b)) != c->l_qseq) {
+    if (moved && lseq > 0 && !(c->flag & BAM_FUNMAP) &&
+        bam_cigar2qlen((int)c->n_cigar, bam_get_cigar(b)) != lseq) {
         tsc_error("CIGAR and query sequence lengths differ for %s", bam_get_qname(b));
         return -4;
     }
     return 4 + x->len;
+}
+
+int tsc_bamrd_copy(const tsc_bamraw_t *x, bam1_t *b)
+{
+    return copy_rec(x, b, 0);
 }
 
 int tsc_bamrd_read(tsc_bamrd_t *r, bam1_t *b)
@@ -509,7 +525,12 @@ int tsc_bamrd_read(tsc_bamrd_t *r, bam1_t *b)
     tsc_bamraw_t x;
     b->l_data = 0;
     int k = tsc_bamrd_raw(r, &x);
-    return k < 0 ? k : tsc_bamrd_copy(&x, b);
+    return k < 0 ? k : copy_rec(&x, b, r->noseq);
+}
+
+void tsc_bamrd_noseq(tsc_bamrd_t *r)
+{
+    r->noseq = 1;
 }
 
 int tsc_bamraw_aux_int(const tsc_bamraw_t *x, const char tag[2], int64_t *v)

@@ -59,6 +59,9 @@ const uint64_t *tsc_bamrd_ranges(const tsc_bamrd_t *r, int *n);
 /** The next record into B: as sam_read1 (>= 0; -1 at the end; -2 truncated or corrupted; -3 a
  * reference out of range; -4 an invalid record or OOM). */
 int tsc_bamrd_read(tsc_bamrd_t *r, bam1_t *b);
+/** From now on tsc_bamrd_read leaves out sequences and qualities (l_qseq 0: less to copy where
+ * only names, positions, CIGARs and tags are read). */
+void tsc_bamrd_noseq(tsc_bamrd_t *r);
 void tsc_bamrd_close(tsc_bamrd_t *r); /* NULL is a no-op */
 /** A record in place (valid until the next read): its fixed fields, name and aux data. */
 typedef struct {

@@ -35,10 +35,26 @@ double tsc_np_sum_par(const double *a, int64_t n, int n_threads);
  * +0.0 would change nothing). Bit-identical to tsc_np_sum() of the dense vector. */
 double tsc_np_sum_sparse(const int64_t *pos, const double *val, int64_t m, int64_t n);
 
-/** Row sum as numpy/scipy reduce a row: A[0] + PW(A[1..N)); 0.0 for N <= 0. */
+/** Row sum as numpy/scipy reduce a row: A[0] + PW(A[1..N)); 0.0 for N <= 0.  Rows of up to 129
+ * values (the EM's usual case) are summed here, inline, as tsc_pw_sum would. */
 static inline double tsc_pw_rowsum(const double *a, int64_t n)
 {
-    return n > 0 ? a[0] + tsc_pw_sum(a + 1, n - 1) : 0.0;
+    if (n <= 0) return 0.0;
+    if (n > 129) return a[0] + tsc_pw_sum(a + 1, n - 1);
+    const double *b = a + 1;
+    int64_t m = n - 1, i;
+    double res = 0.0;
+    if (m < 8) {
+        for (i = 0; i < m; ++i) res += b[i];
+    } else {
+        double r[8];
+        for (int k = 0; k < 8; ++k) r[k] = b[k];
+        for (i = 8; i < m - (m % 8); i += 8)
+            for (int k = 0; k < 8; ++k) r[k] += b[i + k];
+        res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
+        for (; i < m; ++i) res += b[i];
+    }
+    return a[0] + res;
 }
 
 /** The row sum of a sparse product as scipy forms it: its multiply drops the cells whose

@@ -1,6 +1,6 @@
 /* tsc-assign -- the whole Telescope job in one command: a drop-in for `telescope assign` and
- * `telescope resume`, running tsc-regions | tsc-fetch | tsc-matrix | tsc-blocks | tsc-em |
- * tsc-report (and tsc-tag) with Telescope's option names and file names.
+ * `telescope resume`, running tsc-regions, tsc-fetch | tsc-matrix, tsc-em (which finds the blocks
+ * itself), tsc-report (and tsc-tag) with Telescope's option names and file names.
  * Part of tsc (Telescope in C). MIT licence. */
 #include <errno.h>
 #include <fcntl.h>
@@ -142,7 +142,7 @@ static int run_model(const assign_opt_t *o, const char *bindir, const char *chec
                      const char *bed, const char *gtf)
 {
     char *fit = tsc_out_path(o->outdir, o->exp_tag, "fit.tsc.tmp"), *prefix = tsc_out_path(o->outdir, o->exp_tag, ""), *updated = NULL, *html = NULL;
-    tsc_argv_t em = { 0 }, blocks = { 0 }, rep = { 0 }, tag = { 0 };
+    tsc_argv_t em = { 0 }, rep = { 0 }, tag = { 0 };
     tsc_argv_t *p2[2];
     char msg[64];
     double t0 = tsc_realtime();
@@ -150,7 +150,6 @@ static int run_model(const assign_opt_t *o, const char *bindir, const char *chec
     if (!fit || !prefix) goto done;
     prefix[strlen(prefix) - 1] = 0; /* OUTDIR/EXP_TAG */
     tsc_drv_log(3, "Running Expectation-Maximization...");
-    tsc_argv_add(&blocks, "tsc-blocks"); tsc_argv_add(&blocks, checkpoint);
     tsc_argv_add(&em, "tsc-em");
     tsc_argv_add(&em, "--pi-prior"); tsc_argv_num(&em, o->em.pi_prior);
     tsc_argv_add(&em, "--theta-prior"); tsc_argv_num(&em, o->em.theta_prior);
@@ -160,8 +159,9 @@ static int run_model(const assign_opt_t *o, const char *bindir, const char *chec
     tsc_argv_add(&em, "-t"); tsc_argv_num(&em, o->em.n_threads);
     if (o->em.use_likelihood) tsc_argv_add(&em, "--use-likelihood");
     if (tsc_drv_level() < 3) tsc_argv_add(&em, "--quiet");
-    p2[0] = &blocks, p2[1] = &em;
-    if (tsc_run_argv(bindir, p2, 2, NULL, fit) < 0) goto done;
+    tsc_argv_add(&em, checkpoint); /* tsc-em finds the blocks itself: no tsc-blocks stage to pass through */
+    p2[0] = &em;
+    if (tsc_run_argv(bindir, p2, 1, NULL, fit) < 0) goto done;
     elapsed(msg, sizeof msg, t0);
     tsc_drv_log(3, "EM completed in %s", msg);
     tsc_drv_log(3, "Generating Report...");
@@ -202,7 +202,7 @@ static int run_model(const assign_opt_t *o, const char *bindir, const char *chec
 done:
     if (fit) unlink(fit);
     free(fit); free(prefix); free(updated); free(html);
-    tsc_argv_free(&em); tsc_argv_free(&blocks); tsc_argv_free(&rep); tsc_argv_free(&tag);
+    tsc_argv_free(&em); tsc_argv_free(&rep); tsc_argv_free(&tag);
     return ret;
 }
 
