@@ -15,8 +15,8 @@
  *          computed on the fly without keeping its records:
  *            - total and class at its primary read-1 (or unpaired) record;
  *            - units: proper-pair records are paired by Telescope's keys in a table of mates
- *              still to come (a mate is due at its mate position, so the table holds only pairs
- *              that span the current position); other records are units alone;
+ *              still to come (a mate is due at its mate position: one that never came is
+ *              swept out as a unit alone); other records are units alone;
  *            - AS extremes over mapped units;
  *            - unique/ambig: the 128-bit name hashes of fragments with a mapped unit besides the
  *              one of their primary read 1 are kept with a count (memory: multi-mapped fragments
@@ -815,18 +815,11 @@ static inline int ppkey_eq(ppkey_t x, ppkey_t y)
 KHASH_INIT(pp, ppkey_t, ppval_t, 1, ppkey_hash, ppkey_eq)
 
 typedef struct {
-    int32_t tid;        /* -1 sorts last: INT32_MAX */
-    hts_pos_t pos;
-    ppkey_t key;
-} due_t;
-
-typedef struct {
     tsc_fetch_t *f;
     khash_t(nk8) *extra;   /* name -> mapped units besides the primary read 1's (saturating at 2) */
     khash_t(nk8) *r1unm;   /* name -> class, for fragments whose primary read 1 is unmapped */
     khash_t(pp) *mates;    /* proper-pair records waiting for their mate */
-    due_t *due;            /* min-heap of (mate reference, mate position) */
-    int64_t n_due, m_due;
+    khint_t sweep_at;      /* look for leftovers in MATES when it holds this many records */
     tsc_frag_counts_t cnt;
     khash_t(scerr) *err;   /* single cell: the dropped fragments (pass 1), or NULL */
     tsc_sc_counts_t scc;   /* their counters; sc_ok: mapped fragments that pass, at their primary record */
@@ -849,40 +842,6 @@ static void sc_count_error(tsc_sc_counts_t *c, int why, int64_t d)
 }
 
 static inline int32_t rank_tid(int32_t tid) { return tid < 0 ? INT32_MAX : tid; }
-
-static inline int due_lt(const due_t *x, const due_t *y)
-{
-    return x->tid != y->tid ? x->tid < y->tid : x->pos < y->pos;
-}
-
-static int due_push(outside_t *o, const due_t *d)
-{
-    if (grow64((void **)&o->due, &o->m_due, o->n_due + 1, sizeof(due_t)) < 0) return -1;
-    int64_t i = o->n_due++;
-    while (i > 0) {
-        int64_t p = (i - 1) / 2;
-        if (!due_lt(d, &o->due[p])) break;
-        o->due[i] = o->due[p];
-        i = p;
-    }
-    o->due[i] = *d;
-    return 0;
-}
-
-static void due_pop(outside_t *o)
-{
-    due_t last = o->due[--o->n_due];
-    int64_t i = 0;
-    for (;;) {
-        int64_t c = 2 * i + 1;
-        if (c >= o->n_due) break;
-        if (c + 1 < o->n_due && due_lt(&o->due[c + 1], &o->due[c])) c++;
-        if (!due_lt(&o->due[c], &last)) break;
-        o->due[i] = o->due[c];
-        i = c;
-    }
-    if (o->n_due > 0) o->due[i] = last;
-}
 
 static inline int first_kind(uint16_t flag)
 {
@@ -923,18 +882,23 @@ static int outside_unit(outside_t *o, nkey_t n, const ppval_t *r1, const ppval_t
     return 0;
 }
 
-/* Leftover proper-pair records whose mate is due before (TID, POS) become units alone. */
-static int outside_retire(outside_t *o, int32_t tid, hts_pos_t pos)
+/* Leftover proper-pair records whose mate was due before (TID, POS) but never came become units
+ * alone.  The counters do not depend on when (AS extremes, counts per name), so MATES is swept
+ * only when it has doubled since the last sweep (and at the end): in a consistent file every
+ * mate comes and the table holds only the pairs that span the current position. */
+static int outside_retire(outside_t *o, int32_t tid, hts_pos_t pos, int force)
 {
-    while (o->n_due > 0 && (o->due[0].tid < tid || (o->due[0].tid == tid && o->due[0].pos < pos))) {
-        ppkey_t key = o->due[0].key;
-        due_pop(o);
-        khint_t k = kh_get(pp, o->mates, key);
-        if (k == kh_end(o->mates)) continue; /* paired since */
+    if (!force && kh_size(o->mates) < o->sweep_at) return 0;
+    for (khint_t k = kh_begin(o->mates); k != kh_end(o->mates); k++) {
+        if (!kh_exist(o->mates, k)) continue;
+        ppkey_t key = kh_key(o->mates, k);
+        int32_t mt = rank_tid(key.mtid);
+        if (!(mt < tid || (mt == tid && key.mpos < pos))) continue;
         ppval_t v = kh_val(o->mates, k);
         kh_del(pp, o->mates, k);
         if (outside_unit(o, key.n, &v, NULL, NULL) < 0) return -1;
     }
+    o->sweep_at = 2 * kh_size(o->mates) > 65536 ? 2 * kh_size(o->mates) : 65536;
     return 0;
 }
 
@@ -1039,8 +1003,6 @@ static int outside_record(outside_t *o, const srec_t *c, nkey_t n, int64_t idx)
     k = kh_put(pp, o->mates, rk, &ret);
     if (ret < 0) { tsc_error("out of memory"); return -1; }
     kh_val(o->mates, k) = v; /* Q6: an identical key replaces the older record, which is lost */
-    due_t d = { mt, c->mpos, rk };
-    if (ret && due_push(o, &d) < 0) { tsc_error("out of memory"); return -1; }
     return 0;
 }
 
@@ -1083,8 +1045,7 @@ static void outside_free(outside_t *o)
     if (o->extra) kh_destroy(nk8, o->extra);
     if (o->r1unm) kh_destroy(nk8, o->r1unm);
     if (o->mates) kh_destroy(pp, o->mates);
-    free(o->due);
-    o->extra = o->r1unm = NULL; o->mates = NULL; o->due = NULL;
+    o->extra = o->r1unm = NULL; o->mates = NULL;
 }
 
 /* The state of pass 2 */
@@ -1116,7 +1077,7 @@ static int p2_record(p2_t *q, srec_t *c, nkey_t key, int64_t fi)
         return -1;
     }
     q->last_tid = t; q->last_pos = c->pos;
-    if (outside_retire(q->o, t, c->pos) < 0) return -1;
+    if (outside_retire(q->o, t, c->pos, 0) < 0) return -1;
     if (fi < 0) fi = tstore_find(s, key);
     if (fi < 0) return outside_record(q->o, c, key, q->nrec++);
     tfrag_t *tf = &s->fr[fi];
@@ -1215,7 +1176,7 @@ static int pass2(tsc_fetch_t *f, tstore_t *s, outside_t *o, int early, lcache_t 
     tsc_frag_counts_init(&o->cnt);
     tsc_sc_counts_init(&o->scc);
     o->sc_ok = 0;
-    o->n_due = 0;
+    o->sweep_at = 65536;
     o->extra = kh_init(nk8); o->r1unm = kh_init(nk8); o->mates = kh_init(pp);
     if (!q.b || !o->extra || !o->r1unm || !o->mates) { tsc_error("out of memory"); goto end; }
     if (tstore_filter(s) < 0) { tsc_error("out of memory"); goto end; }
@@ -1245,7 +1206,7 @@ static int pass2(tsc_fetch_t *f, tstore_t *s, outside_t *o, int early, lcache_t 
         if (k) { ret = k; goto end; }
     }
     if (r < -1) { tsc_error("%s: truncated or corrupted input after record %" PRId64, f->path, q.nrec); goto end; }
-    if (outside_retire(o, INT32_MAX, HTS_POS_MAX) < 0) goto end;
+    if (outside_retire(o, INT32_MAX, HTS_POS_MAX, 1) < 0) goto end;
     outside_finish(o);
     f->n_records = q.nrec;
     ret = 0;
