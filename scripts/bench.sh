@@ -149,6 +149,14 @@ bench "$FLOOR1" "$FLOOR1" "" "samtools view -c '$BAM'"
 bench "tsc-fetch exact -t 1 (collated)" "$FLOOR1" "tsc-fetch" "'$F' -t 1 '$BED' '$BAM' > /dev/null"
 bench "$SFLOOR1" "$SFLOOR1" "" "samtools view -c '$SBAM'"
 bench "tsc-fetch exact -t 1 (sorted)" "$SFLOOR1" "tsc-fetch" "'$F' -t 1 '$BED' '$SBAM' > /dev/null"
+# the whole job as users run it (GTF to counts, report and QC), against samtools view -c with the
+# same threads: -t N beside -@N, -t 1 beside no -@
+A=$(tsc tsc-assign)
+ATOOLS="tsc-assign tsc-regions tsc-fetch tsc-matrix tsc-em tsc-report"
+bench "tsc-assign -t $N (collated)" "$FLOOR" "$ATOOLS" "'$A' --ncpu $N --outdir '$work/assign' '$BAM' '$GTF' 2> /dev/null"
+bench "tsc-assign -t $N (sorted)" "$SFLOOR" "$ATOOLS" "'$A' --ncpu $N --outdir '$work/assign' '$SBAM' '$GTF' 2> /dev/null"
+bench "tsc-assign -t 1 (collated)" "$FLOOR1" "$ATOOLS" "'$A' --ncpu 1 --outdir '$work/assign' '$BAM' '$GTF' 2> /dev/null"
+bench "tsc-assign -t 1 (sorted)" "$SFLOOR1" "$ATOOLS" "'$A' --ncpu 1 --outdir '$work/assign' '$SBAM' '$GTF' 2> /dev/null"
 mkdir -p "$work/pipe"
 bench "whole pipe (collated)" "$FLOOR" "tsc-regions tsc-fetch tsc-matrix tsc-blocks tsc-em tsc-report" \
     "'$G' '$GTF' > '$work/pipe/loci.bed' && '$F' -t $N '$work/pipe/loci.bed' '$BAM' | '$M' | '$B' | '$E' -t $N | '$R' -o '$work/pipe/sample'"

@@ -26,6 +26,8 @@ fi
 grep -q '^tsc-fetch exact (collated)  *[0-9.]' "$T/bench.out"
 grep -q '^tsc-fetch --prefilter (sorted)  *[0-9.]' "$T/bench.out"
 grep -q '^whole pipe (collated) .*missing: tsc-blocks' "$T/bench.out"
+grep -q '^tsc-assign -t 2 (sorted) .*missing: tsc-assign' "$T/bench.out"
+grep -q '^tsc-assign -t 1 (collated) .*missing: tsc-assign' "$T/bench.out"
 grep -q '^tsc-em alone  *[0-9.]' "$T/bench.out"
 grep -q '^x-stage	1.5	2$' "$T/bench.out"
 grep -q '^tsc average  *100  *1  *1  *0 ' "$T/bench.out"
