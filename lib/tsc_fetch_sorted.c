@@ -11,16 +11,8 @@
  *          (with an index, no block but those at the regions' ends is decoded twice).  Records
  *          of names in T are kept (packed) and each such fragment is processed as a collated
  *          bundle, its primary read-1 record first: as soon as its NH tags say it is complete
- *          (STAR, HISAT2), else at the end.  Every other fragment touches no locus: it only adds to the counters,
- *          computed on the fly without keeping its records:
- *            - total and class at its primary read-1 (or unpaired) record;
- *            - units: proper-pair records are paired by Telescope's keys in a table of mates
- *              still to come (a mate is due at its mate position: one that never came is
- *              swept out as a unit alone); other records are units alone;
- *            - AS extremes over mapped units;
- *            - unique/ambig: the 128-bit name hashes of fragments with a mapped unit besides the
- *              one of their primary read 1 are kept with a count (memory: multi-mapped fragments
- *              outside the loci, ~33 bytes each).
+ *          (STAR, HISAT2), else at the end.  Every other fragment touches no locus: it only adds
+ *          to the counters, computed on the fly without keeping its records (tsc_fetch_outside.c).
  * Output records come in the order of each fragment's first record in the file; the ordinal is
  * that record's number. */
 #include <stdlib.h>
@@ -31,6 +23,9 @@
 #include <htslib/khash.h>
 #include "tsc_fetch_internal.h"
 #include "tsc_recpack.h"
+#include "tsc_fetch_sorted.h"
+
+KHASH_INIT(tname, nkey_t, int64_t, 1, nkey_hash, nkey_eq)
 
 /* ---------------------------------------------------------------- the kept fragments (T) */
 
@@ -51,37 +46,6 @@ typedef struct {
     char *cb, *ub;       /* single cell: tags of its primary read-1 (or unpaired) record */
 } tfrag_t;
 
-/* Read names are keyed by two 64-bit hashes (a collision needs 2^64 names) */
-typedef struct { uint64_t a, b; } nkey_t;
-static inline khint_t nkey_hash(nkey_t k) { return (khint_t)(k.a >> 32) ^ (khint_t)k.a; }
-static inline int nkey_eq(nkey_t x, nkey_t y) { return x.a == y.a && x.b == y.b; }
-static inline nkey_t name_key2(const char *qn, size_t l)
-{
-    nkey_t k;
-    tsc_name_hash2(qn, l, TSC_SEED1, TSC_SEED2, &k.a, &k.b);
-    return k;
-}
-static inline nkey_t name_key(const bam1_t *b)
-{
-    return name_key2(bam_get_qname(b), b->core.l_qname - 1 - b->core.l_extranul);
-}
-KHASH_INIT(tname, nkey_t, int64_t, 1, nkey_hash, nkey_eq)
-/* single cell: names of the fragments the barcode/UMI filters drop -> TSC_SC_* reason */
-KHASH_INIT(scerr, nkey_t, uint8_t, 1, nkey_hash, nkey_eq)
-
-/* the record that decides a fragment's class, and so (single cell) its barcode and UMI */
-static inline int is_first_kind(uint16_t flag)
-{
-    return !(flag & (BAM_FSECONDARY | BAM_FSUPPLEMENTARY)) && (!(flag & BAM_FPAIRED) || (flag & BAM_FREAD1));
-}
-
-static inline int class_of(uint16_t flag)
-{
-    if (!(flag & BAM_FPAIRED)) return (flag & BAM_FUNMAP) ? TSC_FC_SU : TSC_FC_SM;
-    if (flag & BAM_FPROPER_PAIR) return TSC_FC_PM;
-    if ((flag & BAM_FUNMAP) && (flag & BAM_FMUNMAP)) return TSC_FC_PU;
-    return TSC_FC_PX;
-}
 
 typedef struct {
     khash_t(tname) *h;
@@ -781,140 +745,8 @@ end:
     return ret;
 }
 
-/* ---------------------------------------------------------------- fragments outside the loci */
+/* ---------------------------------------------------------------- the records of pass 2 */
 
-KHASH_INIT(nk8, nkey_t, uint8_t, 1, nkey_hash, nkey_eq)
-
-typedef struct {
-    nkey_t n;
-    hts_pos_t pos, mpos, tlen;
-    int32_t tid, mtid;
-    int32_t read1;
-} ppkey_t;
-
-typedef struct {
-    int64_t idx;
-    int32_t as;
-    uint16_t flag;
-    uint8_t has_as;
-} ppval_t;
-
-static inline khint_t ppkey_hash(ppkey_t k)
-{
-    uint64_t h = k.n.a ^ ((uint64_t)k.pos * 0x9E3779B97F4A7C15ULL) ^ ((uint64_t)k.mpos * 0xC2B2AE3D27D4EB4FULL) ^
-                 ((uint64_t)k.tlen << 17) ^ ((uint64_t)(uint32_t)k.tid << 40) ^ ((uint64_t)(uint32_t)k.mtid << 8) ^
-                 (uint64_t)k.read1;
-    h ^= h >> 33; h *= 0xFF51AFD7ED558CCDULL; h ^= h >> 33;
-    return (khint_t)h;
-}
-static inline int ppkey_eq(ppkey_t x, ppkey_t y)
-{
-    return nkey_eq(x.n, y.n) && x.pos == y.pos && x.mpos == y.mpos && x.tlen == y.tlen &&
-           x.tid == y.tid && x.mtid == y.mtid && x.read1 == y.read1;
-}
-KHASH_INIT(pp, ppkey_t, ppval_t, 1, ppkey_hash, ppkey_eq)
-
-typedef struct {
-    tsc_fetch_t *f;
-    khash_t(nk8) *extra;   /* name -> mapped units besides the primary read 1's (saturating at 2) */
-    khash_t(nk8) *r1unm;   /* name -> class, for fragments whose primary read 1 is unmapped */
-    khash_t(pp) *mates;    /* proper-pair records waiting for their mate */
-    khint_t sweep_at;      /* look for leftovers in MATES when it holds this many records */
-    tsc_frag_counts_t cnt;
-    khash_t(scerr) *err;   /* single cell: the dropped fragments (pass 1), or NULL */
-    tsc_sc_counts_t scc;   /* their counters; sc_ok: mapped fragments that pass, at their primary record */
-    int64_t sc_ok;
-} outside_t;
-
-static inline int sc_dropped(const outside_t *o, nkey_t n, int *why)
-{
-    khint_t k = kh_get(scerr, o->err, n);
-    if (k == kh_end(o->err)) return 0;
-    if (why) *why = kh_val(o->err, k);
-    return 1;
-}
-
-static void sc_count_error(tsc_sc_counts_t *c, int why, int64_t d)
-{
-    if (why == TSC_SC_NO_CB) c->no_cb += d;
-    else if (why == TSC_SC_NOT_LISTED) c->not_listed += d;
-    else c->no_umi += d;
-}
-
-static inline int32_t rank_tid(int32_t tid) { return tid < 0 ? INT32_MAX : tid; }
-
-static inline int first_kind(uint16_t flag)
-{
-    return !(flag & (BAM_FSECONDARY | BAM_FSUPPLEMENTARY)) && (!(flag & BAM_FPAIRED) || (flag & BAM_FREAD1));
-}
-
-static int noas(const outside_t *o, int64_t idx, const char *name)
-{
-    tsc_error("%s: record %" PRId64 "%s%s%s: mapped alignment without an integer AS tag (the alignment score "
-              "is required)", o->f->path, idx + 1, name ? " (read " : "", name ? name : "", name ? ")" : "");
-    return -1;
-}
-
-/* A unit of a fragment outside the loci: segment 1 (flag F1, AS) and optional segment 2. */
-static int outside_unit(outside_t *o, nkey_t n, const ppval_t *r1, const ppval_t *r2, const char *name)
-{
-    if (r1->flag & BAM_FUNMAP) return 0;
-    if (!r1->has_as) return noas(o, r1->idx, name);
-    if (r2 && !r2->has_as) return noas(o, r2->idx, name);
-    int32_t as = r1->as + (r2 ? r2->as : 0);
-    tsc_frag_counts_t *c = &o->cnt;
-    if (o->err && !sc_dropped(o, n, NULL)) {
-        tsc_sc_counts_t *s = &o->scc;
-        if (!s->has_as || as < s->as_min) s->as_min = as;
-        if (!s->has_as || as > s->as_max) s->as_max = as;
-        s->has_as = 1;
-    }
-    if (!c->has_as || as < c->as_min) c->as_min = as;
-    if (!c->has_as || as > c->as_max) c->as_max = as;
-    c->has_as = 1;
-    if (!first_kind(r1->flag)) {
-        int ret;
-        khint_t k = kh_put(nk8, o->extra, n, &ret);
-        if (ret < 0) { tsc_error("out of memory"); return -1; }
-        if (ret) kh_val(o->extra, k) = 0;
-        if (kh_val(o->extra, k) < 2) kh_val(o->extra, k)++;
-    }
-    return 0;
-}
-
-/* Leftover proper-pair records whose mate was due before (TID, POS) but never came become units
- * alone.  The counters do not depend on when (AS extremes, counts per name), so MATES is swept
- * only when it has doubled since the last sweep (and at the end): in a consistent file every
- * mate comes and the table holds only the pairs that span the current position. */
-static int outside_retire(outside_t *o, int32_t tid, hts_pos_t pos, int force)
-{
-    if (!force && kh_size(o->mates) < o->sweep_at) return 0;
-    for (khint_t k = kh_begin(o->mates); k != kh_end(o->mates); k++) {
-        if (!kh_exist(o->mates, k)) continue;
-        ppkey_t key = kh_key(o->mates, k);
-        int32_t mt = rank_tid(key.mtid);
-        if (!(mt < tid || (mt == tid && key.mpos < pos))) continue;
-        ppval_t v = kh_val(o->mates, k);
-        kh_del(pp, o->mates, k);
-        if (outside_unit(o, key.n, &v, NULL, NULL) < 0) return -1;
-    }
-    o->sweep_at = 2 * kh_size(o->mates) > 65536 ? 2 * kh_size(o->mates) : 65536;
-    return 0;
-}
-
-/* A record of pass 2: from a bam1_t, in place (tsc_bamraw_t), or kept by pass 1 (reduced) */
-typedef struct {
-    int32_t tid, mtid;
-    hts_pos_t pos, mpos, isize;
-    uint16_t flag;
-    const char *qname;     /* NUL-terminated; NULL for a kept record (no name kept) */
-    int l_name;
-    const bam1_t *b;       /* or */
-    const tsc_bamraw_t *x; /* or */
-    const tsc_rec_t *rec;  /* with its blocks */
-    const hts_pos_t *blk;
-    char nbuf[256];        /* a name without its NUL in the file */
-} srec_t;
 
 static void srec_bam(srec_t *s, const bam1_t *b)
 {
@@ -945,114 +777,13 @@ static void srec_kept(srec_t *s, const tsc_rec_t *r, const hts_pos_t *blk)
     s->b = NULL; s->x = NULL; s->rec = r; s->blk = blk;
 }
 
-static int srec_as(const srec_t *s, int64_t *v)
-{
-    if (s->rec) { *v = s->rec->as; return s->rec->has_as; }
-    if (s->x) return tsc_bamraw_aux_int(s->x, "AS", v);
-    const uint8_t *p = bam_aux_get(s->b, "AS");
-    if (p && (*p == 'c' || *p == 'C' || *p == 's' || *p == 'S' || *p == 'i' || *p == 'I')) { *v = bam_aux2i(p); return 1; }
-    return 0;
-}
-
-static int outside_record(outside_t *o, const srec_t *c, nkey_t n, int64_t idx)
-{
-    uint16_t flag = c->flag;
-    const char *qn = c->qname;
-    if (first_kind(flag)) {
-        int cls, ret;
-        if (!(flag & BAM_FPAIRED)) cls = (flag & BAM_FUNMAP) ? TSC_FC_SU : TSC_FC_SM;
-        else if (flag & BAM_FPROPER_PAIR) cls = TSC_FC_PM;
-        else if ((flag & BAM_FUNMAP) && (flag & BAM_FMUNMAP)) cls = TSC_FC_PU;
-        else cls = TSC_FC_PX;
-        o->cnt.total++;
-        o->cnt.cls[cls]++;
-        if (o->err) {
-            int why;
-            o->scc.total++;
-            if (flag & BAM_FPAIRED) o->scc.paired++; else o->scc.single++;
-            if (cls == TSC_FC_SU || cls == TSC_FC_PU) o->scc.unmapped++;
-            else if (sc_dropped(o, n, &why)) sc_count_error(&o->scc, why, 1);
-            else o->sc_ok++;
-        }
-        if (cls == TSC_FC_SU || cls == TSC_FC_PU) return 0;
-        if (flag & BAM_FUNMAP) {
-            khint_t k = kh_put(nk8, o->r1unm, n, &ret);
-            if (ret < 0) { tsc_error("out of memory"); return -1; }
-            kh_val(o->r1unm, k) = (uint8_t)cls;
-        }
-    }
-    ppval_t v = { idx, 0, flag, 0 };
-    int64_t x;
-    if (srec_as(c, &x) && x >= INT32_MIN / 4 && x <= INT32_MAX / 4) { v.as = (int32_t)x; v.has_as = 1; }
-    if (!(flag & BAM_FUNMAP) && !v.has_as) return noas(o, idx, qn);
-    if (!(flag & BAM_FPAIRED) || !(flag & BAM_FPROPER_PAIR)) return outside_unit(o, n, &v, NULL, qn);
-    /* a proper-pair record: find its mate, or wait for it (§4.3 keys) */
-    ppkey_t mk = { n, c->mpos, c->pos, c->isize < 0 ? -c->isize : c->isize, c->mtid, c->tid, !(flag & BAM_FREAD1) };
-    int32_t mt = rank_tid(c->mtid), t = rank_tid(c->tid);
-    int later = mt > t || (mt == t && c->mpos > c->pos); /* then its mate cannot be waiting yet */
-    khint_t k = later ? kh_end(o->mates) : kh_get(pp, o->mates, mk);
-    if (k != kh_end(o->mates)) {
-        ppval_t m = kh_val(o->mates, k);
-        kh_del(pp, o->mates, k);
-        return (flag & BAM_FREAD1) ? outside_unit(o, n, &v, &m, qn) : outside_unit(o, n, &m, &v, qn);
-    }
-    if (mt < t || (mt == t && c->mpos < c->pos)) /* its mate was due earlier: it never came */
-        return outside_unit(o, n, &v, NULL, qn);
-    ppkey_t rk = { n, c->pos, c->mpos, mk.tlen, c->tid, c->mtid, !!(flag & BAM_FREAD1) };
-    int ret;
-    k = kh_put(pp, o->mates, rk, &ret);
-    if (ret < 0) { tsc_error("out of memory"); return -1; }
-    kh_val(o->mates, k) = v; /* Q6: an identical key replaces the older record, which is lost */
-    return 0;
-}
-
-/* The counters of the fragments outside the loci, once every record has been seen. */
-static void outside_finish(outside_t *o)
-{
-    tsc_frag_counts_t *c = &o->cnt;
-    khint_t k;
-    for (k = kh_begin(o->r1unm); k != kh_end(o->r1unm); k++) {
-        if (!kh_exist(o->r1unm, k)) continue;
-        if (kh_get(nk8, o->extra, kh_key(o->r1unm, k)) == kh_end(o->extra)) {
-            c->cls[kh_val(o->r1unm, k)]--; /* no mapped unit at all: unmapped (Q17 fixed) */
-            c->cls[TSC_FC_PU]++;
-            if (o->err) { /* unmapped comes before the barcode filters */
-                int why;
-                if (sc_dropped(o, kh_key(o->r1unm, k), &why)) sc_count_error(&o->scc, why, -1);
-                else o->sc_ok--;
-                o->scc.unmapped++;
-            }
-        }
-    }
-    int64_t ambig = 0;
-    for (k = kh_begin(o->extra); k != kh_end(o->extra); k++) {
-        if (!kh_exist(o->extra, k)) continue;
-        int r1_unmapped = kh_get(nk8, o->r1unm, kh_key(o->extra, k)) != kh_end(o->r1unm);
-        if (kh_val(o->extra, k) >= 2 || !r1_unmapped) {
-            ambig++;
-            if (o->err && !sc_dropped(o, kh_key(o->extra, k), NULL)) o->scc.noloc_ambig++;
-        }
-    }
-    c->ambig = ambig;
-    if (o->err) o->scc.noloc_unique = o->sc_ok - o->scc.noloc_ambig;
-    c->unique = c->cls[TSC_FC_SM] + c->cls[TSC_FC_PM] + c->cls[TSC_FC_PX] - ambig;
-}
-
 /* ---------------------------------------------------------------- the runs */
-
-static void outside_free(outside_t *o)
-{
-    if (o->extra) kh_destroy(nk8, o->extra);
-    if (o->r1unm) kh_destroy(nk8, o->r1unm);
-    if (o->mates) kh_destroy(pp, o->mates);
-    o->extra = o->r1unm = NULL; o->mates = NULL;
-}
 
 /* The state of pass 2 */
 typedef struct {
     tsc_fetch_t *f;
     tstore_t *s;
-    outside_t *o;
+    tsc_outside_t *o;
     int early;
     int64_t nrec;
     int32_t last_tid;
@@ -1077,9 +808,9 @@ static int p2_record(p2_t *q, srec_t *c, nkey_t key, int64_t fi)
         return -1;
     }
     q->last_tid = t; q->last_pos = c->pos;
-    if (outside_retire(q->o, t, c->pos, 0) < 0) return -1;
+    if (tsc_outside_retire(q->o, t, c->pos, 0) < 0) return -1;
     if (fi < 0) fi = tstore_find(s, key);
-    if (fi < 0) return outside_record(q->o, c, key, q->nrec++);
+    if (fi < 0) return tsc_outside_record(q->o, c, key, q->nrec++);
     tfrag_t *tf = &s->fr[fi];
     int need_bam = f->opt.sc && !tf->has_tags && is_first_kind(c->flag);
     if (c->rec) {
@@ -1160,7 +891,7 @@ static tsc_bamrd_t *open_rest(tsc_fetch_t *f, samFile *fp, const sam_hdr_t *h, c
  * say they are complete, with EARLY), the others counted in O; the records of LC's ranges from LC
  * (NULL: all from the file). 0; 1 if a record came for a fragment processed early (S->late: run
  * again without EARLY); -1 on error. */
-static int pass2(tsc_fetch_t *f, tstore_t *s, outside_t *o, int early, lcache_t *lc)
+static int pass2(tsc_fetch_t *f, tstore_t *s, tsc_outside_t *o, int early, lcache_t *lc)
 {
     p2_t q;
     samFile *fp = NULL;
@@ -1173,12 +904,7 @@ static int pass2(tsc_fetch_t *f, tstore_t *s, outside_t *o, int early, lcache_t 
     tsc_frag_init(&q.sc);
     tsc_frag_init(&q.fr);
     q.b = bam_init1();
-    tsc_frag_counts_init(&o->cnt);
-    tsc_sc_counts_init(&o->scc);
-    o->sc_ok = 0;
-    o->sweep_at = 65536;
-    o->extra = kh_init(nk8); o->r1unm = kh_init(nk8); o->mates = kh_init(pp);
-    if (!q.b || !o->extra || !o->r1unm || !o->mates) { tsc_error("out of memory"); goto end; }
+    if (!q.b) { tsc_error("out of memory"); goto end; }
     if (tstore_filter(s) < 0) { tsc_error("out of memory"); goto end; }
     if (!(fp = tsc_fetch_reopen(f, &h))) goto end;
     rd = open_rest(f, fp, h, lc);
@@ -1206,8 +932,7 @@ static int pass2(tsc_fetch_t *f, tstore_t *s, outside_t *o, int early, lcache_t 
         if (k) { ret = k; goto end; }
     }
     if (r < -1) { tsc_error("%s: truncated or corrupted input after record %" PRId64, f->path, q.nrec); goto end; }
-    if (outside_retire(o, INT32_MAX, HTS_POS_MAX, 1) < 0) goto end;
-    outside_finish(o);
+    if (tsc_outside_retire(o, INT32_MAX, HTS_POS_MAX, 1) < 0) goto end;
     f->n_records = q.nrec;
     ret = 0;
 end:
@@ -1224,39 +949,40 @@ end:
 int tsc_fetch_run_sorted(tsc_fetch_t *f, tsc_hitw_t *hw)
 {
     tstore_t s = { 0 };
-    outside_t o = { 0 };
+    tsc_outside_t *o = NULL;
+    khash_t(scerr) *err = NULL;
     lcache_t lc = { 0 };
     int ret = -1, r;
-    o.f = f;
     if (!(s.h = kh_init(tname))) { tsc_error("out of memory"); goto end; }
-    if (f->opt.sc && !(o.err = kh_init(scerr))) { tsc_error("out of memory"); goto end; }
-    if (pass1(f, &s, 0, o.err, &lc) < 0) goto end;
+    if (f->opt.sc && !(err = kh_init(scerr))) { tsc_error("out of memory"); goto end; }
+    if (pass1(f, &s, 0, err, &lc) < 0) goto end;
     tsc_info("%s: %" PRId64 " read names touch a locus", f->path, s.n_fr);
     if (lc.rg)
         tsc_info("%s: %" PRId64 " records of the loci regions kept from the first pass (%.1f MB)", f->path,
                  lc.n_rec, (double)lc.bytes / 1e6);
-    if ((r = pass2(f, &s, &o, 1, lc.rg ? &lc : NULL)) < 0) goto end;
+    if (!(o = tsc_outside_init(f, err))) { tsc_error("out of memory"); goto end; }
+    if ((r = pass2(f, &s, o, 1, lc.rg ? &lc : NULL)) < 0) goto end;
     lcache_free(&lc);
     if (r == 1) {
         tsc_info("%s: a read has more records than its NH tags say (supplementary alignments?): "
                  "reading the file again, keeping every record near the loci to the end", f->path);
-        outside_free(&o);
+        tsc_outside_destroy(o);
         tstore_reset(&s);
         tsc_frag_counts_init(&f->cnt);
         tsc_sc_counts_init(&f->scc);
-        if (pass2(f, &s, &o, 0, NULL) != 0) goto end;
+        if (!(o = tsc_outside_init(f, err))) { tsc_error("out of memory"); goto end; }
+        if (pass2(f, &s, o, 0, NULL) != 0) goto end;
     }
     tsc_info("%s: %" PRId64 " records kept for %" PRId64 " fragments near the loci, %" PRId64 " of those processed "
              "early (NH tags), %" PRId64 " records held at most", f->path, s.n_rec, s.n_fr, s.n_early, s.max_live);
     if (tstore_flush(f, &s, hw, 0) < 0) goto end;
-    tsc_frag_counts_merge(&f->cnt, &o.cnt);
-    if (f->opt.sc) tsc_sc_counts_merge(&f->scc, &o.scc);
+    tsc_outside_finish(o, &f->cnt, &f->scc);
     ret = 0;
 end:
     tstore_free(&s);
-    outside_free(&o);
+    tsc_outside_destroy(o);
     lcache_free(&lc);
-    if (o.err) kh_destroy(scerr, o.err);
+    if (err) kh_destroy(scerr, err);
     return ret;
 }
 
