@@ -165,10 +165,9 @@ static inline int64_t tstore_find(const tstore_t *s, nkey_t key)
     return k != kh_end(s->h) ? kh_val(s->h, k) : -1;
 }
 
-/* Append the reduced record SC->rec[0] (blocks in SC->blk) to fragment FI, packed. */
-static int tstore_add(tstore_t *s, int64_t fi, const tsc_frag_t *sc)
+/* Append the reduced record R (blocks BLK) to fragment FI, packed. */
+static int tstore_add(tstore_t *s, int64_t fi, const tsc_rec_t *r, const hts_pos_t *blk)
 {
-    const tsc_rec_t *r = &sc->rec[0];
     tfrag_t *t = &s->fr[fi];
     if (t->done) { s->late = 1; return 0; }
     size_t need = tsc_rpk_max(r->n_b);
@@ -177,7 +176,7 @@ static int tstore_add(tstore_t *s, int64_t fi, const tsc_frag_t *sc)
         if (!q) return -1;
         s->pbuf = q; s->m_pbuf = need;
     }
-    size_t len = tsc_rpk_put(s->pbuf, &t->st, r, sc->blk, 1);
+    size_t len = tsc_rpk_put(s->pbuf, &t->st, r, blk, 1);
     if (t->n_pk + len > t->m_pk) {
         /* room: all the records NH announces at once (STAR, HISAT2), else doubling */
         size_t m = t->m_pk ? 2 * t->m_pk : len;
@@ -702,7 +701,7 @@ static int pass1(tsc_fetch_t *f, tstore_t *s, int store, khash_t(scerr) *err, lc
             int64_t fi = tstore_get(s, b, name_key(b));
             if (fi < 0) { tsc_error("out of memory"); goto end; }
             if (store) {
-                if (reduce(&sc, b, nrec, 1) < 0 || tstore_add(s, fi, &sc) < 0) { tsc_error("out of memory"); goto end; }
+                if (reduce(&sc, b, nrec, 1) < 0 || tstore_add(s, fi, &sc.rec[0], sc.blk) < 0) { tsc_error("out of memory"); goto end; }
             }
             nrec++;
         }
@@ -813,30 +812,27 @@ static int p2_record(p2_t *q, srec_t *c, nkey_t key, int64_t fi)
     if (fi < 0) return tsc_outside_record(q->o, c, key, q->nrec++);
     tfrag_t *tf = &s->fr[fi];
     int need_bam = f->opt.sc && !tf->has_tags && is_first_kind(c->flag);
-    if (c->rec) {
-        tsc_rec_t r = *c->rec;
+    tsc_rec_t r;
+    const hts_pos_t *blk;
+    if (c->rec) { /* kept by pass 1 */
+        r = *c->rec;
         r.idx = q->nrec;
-        tsc_frag_clear(&q->sc);
-        if (tsc_frag_add_rec(&q->sc, &r, c->blk) < 0) { tsc_error("out of memory"); return -1; }
+        blk = c->blk;
     } else {
         int k = 1;
-        if (c->x && !need_bam) {
-            tsc_rec_t r;
-            if ((k = reduce_raw(c->x, q->nrec, &r, &q->blk, &q->mb)) < 0) { tsc_error("out of memory"); return -1; }
-            if (k == 0) {
-                tsc_frag_clear(&q->sc);
-                if (tsc_frag_add_rec(&q->sc, &r, q->blk) < 0) { tsc_error("out of memory"); return -1; }
-            }
-        }
-        if (k == 1) {
+        if (c->x && !need_bam && (k = reduce_raw(c->x, q->nrec, &r, &q->blk, &q->mb)) < 0) { tsc_error("out of memory"); return -1; }
+        blk = q->blk;
+        if (k == 1) { /* as bam1_t: single-cell tags, a CIGAR in the CG tag, SAM or CRAM */
             if (c->x && tsc_bamrd_copy(c->x, q->b) < 0) {
                 tsc_error("%s: invalid record %" PRId64 " (read %s)", f->path, q->nrec + 1, c->qname);
                 return -1;
             }
             if (reduce(&q->sc, q->b, q->nrec, 1) < 0) { tsc_error("out of memory"); return -1; }
+            r = q->sc.rec[0];
+            blk = q->sc.blk;
         }
     }
-    if (tstore_add(s, fi, &q->sc) < 0) { tsc_error("out of memory"); return -1; }
+    if (tstore_add(s, fi, &r, blk) < 0) { tsc_error("out of memory"); return -1; }
     if (s->late) return 1;
     if (need_bam) {
         const char *cb, *ub;
