@@ -38,59 +38,64 @@ int tsc_fetch_opt_check(const tsc_fetch_opt_t *o)
 
 /* ---------------------------------------------------------------- name hash */
 
-uint64_t tsc_name_hash(const char *s, size_t len, uint64_t seed)
+/* MurmurHash64A (Austin Appleby, public domain): a word's mix, the last LEN & 7 bytes as a word,
+ * and the final mix */
+#define MM_M 0xc6a4a7935bd1e995ULL
+#define MM_R 47
+static inline uint64_t mm_word(const unsigned char *p)
 {
-    /* MurmurHash64A (Austin Appleby, public domain) */
-    const uint64_t m = 0xc6a4a7935bd1e995ULL;
-    const int r = 47;
-    uint64_t h = seed ^ (len * m);
-    const unsigned char *p = (const unsigned char *)s, *end = p + (len & ~(size_t)7);
-    for (; p != end; p += 8) {
-        uint64_t k;
-        memcpy(&k, p, 8);
-        k *= m; k ^= k >> r; k *= m;
-        h ^= k; h *= m;
-    }
-    switch (len & 7) {
-    case 7: h ^= (uint64_t)p[6] << 48; /* fall through */
-    case 6: h ^= (uint64_t)p[5] << 40; /* fall through */
-    case 5: h ^= (uint64_t)p[4] << 32; /* fall through */
-    case 4: h ^= (uint64_t)p[3] << 24; /* fall through */
-    case 3: h ^= (uint64_t)p[2] << 16; /* fall through */
-    case 2: h ^= (uint64_t)p[1] << 8;  /* fall through */
-    case 1: h ^= (uint64_t)p[0]; h *= m;
-    }
-    h ^= h >> r; h *= m; h ^= h >> r;
-    return h;
+    uint64_t k;
+    memcpy(&k, p, 8);
+    k *= MM_M; k ^= k >> MM_R; k *= MM_M;
+    return k;
 }
 
-void tsc_name_hash2(const char *s, size_t len, uint64_t seed1, uint64_t seed2, uint64_t *h1, uint64_t *h2)
+static inline uint64_t mm_tail(const unsigned char *p, size_t n)
 {
-    /* tsc_name_hash with two seeds in one pass over the name */
-    const uint64_t m = 0xc6a4a7935bd1e995ULL;
-    const int r = 47;
-    uint64_t a = seed1 ^ (len * m), b = seed2 ^ (len * m);
-    const unsigned char *p = (const unsigned char *)s, *end = p + (len & ~(size_t)7);
-    for (; p != end; p += 8) {
-        uint64_t k;
-        memcpy(&k, p, 8);
-        k *= m; k ^= k >> r; k *= m;
-        a ^= k; a *= m;
-        b ^= k; b *= m;
-    }
     uint64_t t = 0;
-    switch (len & 7) {
+    switch (n) {
     case 7: t ^= (uint64_t)p[6] << 48; /* fall through */
     case 6: t ^= (uint64_t)p[5] << 40; /* fall through */
     case 5: t ^= (uint64_t)p[4] << 32; /* fall through */
     case 4: t ^= (uint64_t)p[3] << 24; /* fall through */
     case 3: t ^= (uint64_t)p[2] << 16; /* fall through */
     case 2: t ^= (uint64_t)p[1] << 8;  /* fall through */
-    case 1: t ^= (uint64_t)p[0]; a ^= t; a *= m; b ^= t; b *= m;
+    case 1: t ^= (uint64_t)p[0];
     }
-    a ^= a >> r; a *= m; a ^= a >> r;
-    b ^= b >> r; b *= m; b ^= b >> r;
-    *h1 = a; *h2 = b;
+    return t;
+}
+
+static inline uint64_t mm_final(uint64_t h)
+{
+    h ^= h >> MM_R; h *= MM_M; h ^= h >> MM_R;
+    return h;
+}
+
+uint64_t tsc_name_hash(const char *s, size_t len, uint64_t seed)
+{
+    uint64_t h = seed ^ (len * MM_M);
+    const unsigned char *p = (const unsigned char *)s, *end = p + (len & ~(size_t)7);
+    for (; p != end; p += 8) { h ^= mm_word(p); h *= MM_M; }
+    if (len & 7) { h ^= mm_tail(p, len & 7); h *= MM_M; }
+    return mm_final(h);
+}
+
+void tsc_name_hash2(const char *s, size_t len, uint64_t seed1, uint64_t seed2, uint64_t *h1, uint64_t *h2)
+{
+    uint64_t a = seed1 ^ (len * MM_M), b = seed2 ^ (len * MM_M);
+    const unsigned char *p = (const unsigned char *)s, *end = p + (len & ~(size_t)7);
+    for (; p != end; p += 8) {
+        uint64_t k = mm_word(p);
+        a ^= k; a *= MM_M;
+        b ^= k; b *= MM_M;
+    }
+    if (len & 7) {
+        uint64_t t = mm_tail(p, len & 7);
+        a ^= t; a *= MM_M;
+        b ^= t; b *= MM_M;
+    }
+    *h1 = mm_final(a);
+    *h2 = mm_final(b);
 }
 
 /* ---------------------------------------------------------------- bundles */

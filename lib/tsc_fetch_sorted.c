@@ -498,22 +498,6 @@ static void lcache_free(lcache_t *c)
     memset(c, 0, sizeof(*c));
 }
 
-static inline uint8_t *put_uv(uint8_t *p, uint64_t v)
-{
-    while (v >= 0x80) { *p++ = (uint8_t)(v | 0x80); v >>= 7; }
-    *p++ = (uint8_t)v;
-    return p;
-}
-
-static inline const uint8_t *get_uv(const uint8_t *p, uint64_t *v)
-{
-    uint64_t x = 0;
-    int sh = 0;
-    while (*p & 0x80) { x |= (uint64_t)(*p++ & 0x7f) << sh; sh += 7; }
-    *v = x | (uint64_t)*p++ << sh;
-    return p;
-}
-
 /* Keep record R (blocks BLK) of range RG: FI >= 0, the fragment in T it belongs to; else KEY. */
 static int lcache_put(lcache_t *c, int rg, int64_t fi, nkey_t key, const tsc_rec_t *r, const hts_pos_t *blk)
 {
@@ -535,7 +519,7 @@ static int lcache_put(lcache_t *c, int rg, int64_t fi, nkey_t key, const tsc_rec
         c->cap = cap;
     }
     uint8_t *p0 = c->slab[c->n_slab - 1] + c->used[c->n_slab - 1], *p = p0;
-    if (fi >= 0) p = put_uv(p, (uint64_t)fi << 1 | 1);
+    if (fi >= 0) p = tsc_rpk_put_u(p, (uint64_t)fi << 1 | 1);
     else {
         *p++ = 0;
         memcpy(p, &key, sizeof(key));
@@ -560,7 +544,7 @@ static int lcache_get(lcache_t *c, tsc_rec_t *r, hts_pos_t **blk, int32_t *mb, i
     }
     const uint8_t *p = c->slab[c->r_slab] + c->r_off, *p0 = p;
     uint64_t u;
-    p = get_uv(p, &u);
+    p = tsc_rpk_get_u(p, &u);
     if (u & 1) *fi = (int64_t)(u >> 1);
     else {
         *fi = -1;

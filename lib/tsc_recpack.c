@@ -13,22 +13,6 @@ enum { SAME_TID = 1, MATE_SAME = 2, HAS_AS = 4, BAD_CIGAR = 8, HAS_NH = 16 };
 static inline uint64_t zz(int64_t v) { return ((uint64_t)v << 1) ^ (uint64_t)(v >> 63); }
 static inline int64_t unzz(uint64_t u) { return (int64_t)(u >> 1) ^ -(int64_t)(u & 1); }
 
-static inline uint8_t *put_u(uint8_t *p, uint64_t v)
-{
-    while (v >= 0x80) { *p++ = (uint8_t)(v | 0x80); v >>= 7; }
-    *p++ = (uint8_t)v;
-    return p;
-}
-
-static inline const uint8_t *get_u(const uint8_t *p, uint64_t *v)
-{
-    uint64_t x = 0;
-    int s = 0;
-    while (*p & 0x80) { x |= (uint64_t)(*p++ & 0x7f) << s; s += 7; }
-    *v = x | (uint64_t)*p++ << s;
-    return p;
-}
-
 size_t tsc_rpk_put(uint8_t *p, tsc_rpk_t *st, const tsc_rec_t *r, const hts_pos_t *blk, int with_idx)
 {
     uint8_t *q = p + 1, bits = 0;
@@ -39,19 +23,19 @@ size_t tsc_rpk_put(uint8_t *p, tsc_rpk_t *st, const tsc_rec_t *r, const hts_pos_
     if (r->nh) bits |= HAS_NH;
     *q++ = (uint8_t)(r->flag & 0xff);
     *q++ = (uint8_t)(r->flag >> 8);
-    q = put_u(q, (uint64_t)(uint32_t)r->n_b);
-    if (!(bits & SAME_TID)) q = put_u(q, zz(r->tid));
-    q = put_u(q, zz(r->pos - st->pos));
-    if (!(bits & MATE_SAME)) q = put_u(q, zz(r->mtid));
-    q = put_u(q, zz(r->mpos - r->pos));
-    q = put_u(q, zz(r->isize));
-    if (bits & HAS_AS) q = put_u(q, zz(r->as));
-    if (bits & HAS_NH) q = put_u(q, zz(r->nh));
-    if (with_idx) { q = put_u(q, zz(r->idx - st->idx)); st->idx = r->idx; }
+    q = tsc_rpk_put_u(q, (uint64_t)(uint32_t)r->n_b);
+    if (!(bits & SAME_TID)) q = tsc_rpk_put_u(q, zz(r->tid));
+    q = tsc_rpk_put_u(q, zz(r->pos - st->pos));
+    if (!(bits & MATE_SAME)) q = tsc_rpk_put_u(q, zz(r->mtid));
+    q = tsc_rpk_put_u(q, zz(r->mpos - r->pos));
+    q = tsc_rpk_put_u(q, zz(r->isize));
+    if (bits & HAS_AS) q = tsc_rpk_put_u(q, zz(r->as));
+    if (bits & HAS_NH) q = tsc_rpk_put_u(q, zz(r->nh));
+    if (with_idx) { q = tsc_rpk_put_u(q, zz(r->idx - st->idx)); st->idx = r->idx; }
     hts_pos_t cur = r->pos;
     for (int32_t k = 0; k < r->n_b; k++) {
-        q = put_u(q, zz(blk[2 * k] - cur));
-        q = put_u(q, zz(blk[2 * k + 1] - blk[2 * k]));
+        q = tsc_rpk_put_u(q, zz(blk[2 * k] - cur));
+        q = tsc_rpk_put_u(q, zz(blk[2 * k + 1] - blk[2 * k]));
         cur = blk[2 * k + 1];
     }
     *p = bits;
@@ -63,7 +47,7 @@ size_t tsc_rpk_put(uint8_t *p, tsc_rpk_t *st, const tsc_rec_t *r, const hts_pos_
 int32_t tsc_rpk_nb(const uint8_t *p)
 {
     uint64_t v;
-    get_u(p + 3, &v);
+    tsc_rpk_get_u(p + 3, &v);
     return (int32_t)v;
 }
 
@@ -75,22 +59,22 @@ size_t tsc_rpk_get(const uint8_t *p, tsc_rpk_t *st, tsc_rec_t *r, hts_pos_t *blk
     memset(r, 0, sizeof(*r));
     r->flag = (uint16_t)(q[0] | q[1] << 8);
     q += 2;
-    q = get_u(q, &v); r->n_b = (int32_t)v;
+    q = tsc_rpk_get_u(q, &v); r->n_b = (int32_t)v;
     if (bits & SAME_TID) r->tid = st->tid;
-    else { q = get_u(q, &v); r->tid = (int32_t)unzz(v); }
-    q = get_u(q, &v); r->pos = st->pos + unzz(v);
+    else { q = tsc_rpk_get_u(q, &v); r->tid = (int32_t)unzz(v); }
+    q = tsc_rpk_get_u(q, &v); r->pos = st->pos + unzz(v);
     if (bits & MATE_SAME) r->mtid = r->tid;
-    else { q = get_u(q, &v); r->mtid = (int32_t)unzz(v); }
-    q = get_u(q, &v); r->mpos = r->pos + unzz(v);
-    q = get_u(q, &v); r->isize = unzz(v);
-    if (bits & HAS_AS) { q = get_u(q, &v); r->as = (int32_t)unzz(v); r->has_as = 1; }
-    if (bits & HAS_NH) { q = get_u(q, &v); r->nh = (int32_t)unzz(v); }
+    else { q = tsc_rpk_get_u(q, &v); r->mtid = (int32_t)unzz(v); }
+    q = tsc_rpk_get_u(q, &v); r->mpos = r->pos + unzz(v);
+    q = tsc_rpk_get_u(q, &v); r->isize = unzz(v);
+    if (bits & HAS_AS) { q = tsc_rpk_get_u(q, &v); r->as = (int32_t)unzz(v); r->has_as = 1; }
+    if (bits & HAS_NH) { q = tsc_rpk_get_u(q, &v); r->nh = (int32_t)unzz(v); }
     r->bad_cigar = !!(bits & BAD_CIGAR);
-    if (with_idx) { q = get_u(q, &v); r->idx = st->idx + unzz(v); st->idx = r->idx; }
+    if (with_idx) { q = tsc_rpk_get_u(q, &v); r->idx = st->idx + unzz(v); st->idx = r->idx; }
     hts_pos_t cur = r->pos;
     for (int32_t k = 0; k < r->n_b; k++) {
-        q = get_u(q, &v); blk[2 * k] = cur + unzz(v);
-        q = get_u(q, &v); blk[2 * k + 1] = blk[2 * k] + unzz(v);
+        q = tsc_rpk_get_u(q, &v); blk[2 * k] = cur + unzz(v);
+        q = tsc_rpk_get_u(q, &v); blk[2 * k + 1] = blk[2 * k] + unzz(v);
         cur = blk[2 * k + 1];
     }
     st->tid = r->tid;

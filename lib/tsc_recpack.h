@@ -23,6 +23,24 @@ typedef struct {
     int64_t idx;
 } tsc_rpk_t;
 
+/** An unsigned LEB128 varint: written at P (at most 10 bytes), the byte after it returned */
+static inline uint8_t *tsc_rpk_put_u(uint8_t *p, uint64_t v)
+{
+    while (v >= 0x80) { *p++ = (uint8_t)(v | 0x80); v >>= 7; }
+    *p++ = (uint8_t)v;
+    return p;
+}
+
+/** The varint at P into *V; the byte after it returned */
+static inline const uint8_t *tsc_rpk_get_u(const uint8_t *p, uint64_t *v)
+{
+    uint64_t x = 0;
+    int s = 0;
+    while (*p & 0x80) { x |= (uint64_t)(*p++ & 0x7f) << s; s += 7; }
+    *v = x | (uint64_t)*p++ << s;
+    return p;
+}
+
 /** Bytes tsc_rpk_put may write for a record with N_B blocks (an upper bound). */
 static inline size_t tsc_rpk_max(int32_t n_b) { return 96 + (size_t)n_b * 20; }
 
