@@ -307,16 +307,15 @@ fail:
 static inline double row_e(const int32_t *code, const double *q, int64_t len, const double *pt,
                            double pt0, double *n, double *wmax)
 {
-    double wm = q[0], s = 0.0;
-    int zero;
+    double wm = q[0], s = 0.0, mn;
     n[0] = q[0] * (code[0] >= 0 ? pt[code[0]] : pt0);
-    zero = n[0] == 0.0;
+    mn = n[0];
     for (int64_t k = 1; k < len; ++k) {
         n[k] = q[k] * pt[code[k]];
-        zero |= n[k] == 0.0;
+        mn = n[k] < mn ? n[k] : mn; /* the products are >= 0: one is zero iff the least is */
         wm = q[k] > wm ? q[k] : wm;
     }
-    if (zero) s = tsc_pw_rowsum_nz(n, len, n + len);
+    if (mn == 0.0) s = tsc_pw_rowsum_nz(n, len, n + len);
     else if (len <= 8) { /* PW of fewer than 8 values: sequential from 0.0 */
         for (int64_t k = 1; k < len; ++k) s += n[k];
         s = n[0] + s;

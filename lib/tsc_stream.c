@@ -4,8 +4,22 @@
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
+#ifdef TSC_HAVE_LIBDEFLATE
+#include <libdeflate.h>
+#endif
 #include <htslib/hts_endian.h>
 #include "tsc_stream.h"
+
+/* The CRC-32 of a stream's bulk data: libdeflate's (the same CRC-32 as zlib's, several times as
+ * fast on processors with carry-less multiply) where tsc was built with it */
+static inline uLong crc_bulk(uLong crc, const void *p, size_t n)
+{
+#ifdef TSC_HAVE_LIBDEFLATE
+    return libdeflate_crc32((uint32_t)crc, p, n);
+#else
+    return crc32(crc, p, (uInt)n);
+#endif
+}
 
 static const char MAGIC[4] = { 'T', 'S', 'C', 1 };
 static const char END_MARK[4] = { 'T', 'S', 'C', 'E' };
@@ -210,7 +224,7 @@ struct tsc_wstream_t {
 static void ws_flush(tsc_wstream_t *w)
 {
     if (w->nbuf && !w->err) {
-        w->crc = crc32(w->crc, w->buf, (uInt)w->nbuf);
+        w->crc = crc_bulk(w->crc, w->buf, w->nbuf);
         if (fwrite(w->buf, 1, w->nbuf, w->fp) != w->nbuf) {
             if (!w->err) tsc_log(TSC_LOG_ERROR, __func__, "%s: write failed: %s", w->name, strerror(errno));
             w->err = 1;
@@ -420,7 +434,7 @@ static int rs_read(tsc_rstream_t *r, void *p, size_t n, const char *what)
                     (unsigned long long)(r->nbytes + got));
         return -1;
     }
-    r->crc = crc32(r->crc, p, (uInt)n);
+    r->crc = crc_bulk(r->crc, p, n);
     r->nbytes += n;
     return 0;
 }
