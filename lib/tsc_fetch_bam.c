@@ -25,6 +25,7 @@
 #else
 #include <zlib.h>
 #endif
+#include "tsc_aux.h"
 #include "tsc_fetch_internal.h"
 
 #define CHUNK_CBYTES (128 * 1024) /* compressed bytes per chunk (whole blocks; 1 block more at most) */
@@ -539,33 +540,9 @@ int tsc_bamraw_aux_int(const tsc_bamraw_t *x, const char tag[2], int64_t *v)
     while (p + 3 <= e) {
         int hit = p[0] == (uint8_t)tag[0] && p[1] == (uint8_t)tag[1];
         uint8_t t = p[2];
-        size_t sz;
+        int64_t sz = tsc_aux_len(t, p + 3, e);
         p += 3;
-        switch (t) {
-        case 'A': case 'c': case 'C': sz = 1; break;
-        case 's': case 'S': sz = 2; break;
-        case 'i': case 'I': case 'f': sz = 4; break;
-        case 'd': sz = 8; break;
-        case 'Z': case 'H': {
-            const uint8_t *z = memchr(p, 0, (size_t)(e - p));
-            if (!z) return 0;
-            if (hit) return 0;
-            p = z + 1;
-            continue;
-        }
-        case 'B': {
-            if (p + 5 > e) return 0;
-            uint8_t st = p[0];
-            uint32_t n = le_to_u32(p + 1);
-            size_t es = st == 'c' || st == 'C' ? 1 : st == 's' || st == 'S' ? 2 : st == 'i' || st == 'I' || st == 'f' ? 4 : 0;
-            if (!es || (uint64_t)n * es > (uint64_t)(e - p - 5)) return 0;
-            if (hit) return 0;
-            p += 5 + (size_t)n * es;
-            continue;
-        }
-        default: return 0;
-        }
-        if (p + sz > e) return 0;
+        if (sz < 0 || sz > e - p) return 0;
         if (hit) {
             switch (t) {
             case 'c': *v = (int8_t)p[0]; return 1;

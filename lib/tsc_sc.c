@@ -7,6 +7,7 @@
 #include <htslib/khash.h>
 #include <htslib/bgzf.h>
 #include <htslib/kstring.h>
+#include "tsc_aux.h"
 #include "tsc_sc.h"
 
 KHASH_MAP_INIT_STR(wl_s2i, int64_t)
@@ -250,33 +251,8 @@ static void sc_tags(const tsc_sc_opt_t *o, bam1_t *b, const char **cb, size_t *c
     *cbl = 0;
     while (end - p >= 3 && !(got_cb && got_ub)) {
         const uint8_t *v = p + 3;
-        int64_t n;
-        switch (p[2]) {
-        case 'A': case 'c': case 'C': n = 1; break;
-        case 's': case 'S': n = 2; break;
-        case 'i': case 'I': case 'f': n = 4; break;
-        case 'd': n = 8; break;
-        case 'Z': case 'H': {
-            const uint8_t *z = memchr(v, 0, (size_t)(end - v));
-            if (!z) return;
-            n = z - v + 1;
-            break;
-        }
-        case 'B': {
-            int sz;
-            if (end - v < 5) return;
-            switch (v[0]) {
-            case 'c': case 'C': sz = 1; break;
-            case 's': case 'S': sz = 2; break;
-            case 'i': case 'I': case 'f': sz = 4; break;
-            default: return;
-            }
-            n = 5 + (int64_t)sz * (int64_t)((uint32_t)v[1] | (uint32_t)v[2] << 8 | (uint32_t)v[3] << 16 | (uint32_t)v[4] << 24);
-            break;
-        }
-        default: return;
-        }
-        if (n > end - v) return;
+        int64_t n = tsc_aux_len(p[2], v, end);
+        if (n < 0 || n > end - v) return;
         int str = (p[2] == 'Z' || p[2] == 'H') && v[0];
         if (!got_cb && p[0] == (uint8_t)o->btag[0] && p[1] == (uint8_t)o->btag[1]) {
             got_cb = 1;

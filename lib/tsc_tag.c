@@ -10,6 +10,7 @@
 #include <htslib/hts.h>
 #include <htslib/khash.h>
 #include <htslib/thread_pool.h>
+#include "tsc_aux.h"
 #include "tsc_fetch.h"
 #include "tsc_reassign.h"
 #include "tsc_tag.h"
@@ -376,36 +377,6 @@ int tsc_tag_frag_edits(const tsc_tag_fit_t *t, int64_t row, const tsc_frag_t *f,
     return 0;
 }
 
-/* Bytes of the value of an aux field of type T at P (P after the type byte), or -1 if it runs
- * past END. */
-static int64_t aux_value_len(uint8_t t, const uint8_t *p, const uint8_t *end)
-{
-    switch (t) {
-    case 'A': case 'c': case 'C': return 1;
-    case 's': case 'S': return 2;
-    case 'i': case 'I': case 'f': return 4;
-    case 'd': return 8;
-    case 'Z': case 'H': {
-        const uint8_t *q = memchr(p, 0, (size_t)(end - p));
-        return q ? q - p + 1 : -1;
-    }
-    case 'B': {
-        int64_t sz;
-        uint32_t n;
-        if (end - p < 5) return -1;
-        switch (p[0]) {
-        case 'c': case 'C': sz = 1; break;
-        case 's': case 'S': sz = 2; break;
-        case 'i': case 'I': case 'f': sz = 4; break;
-        default: return -1;
-        }
-        n = (uint32_t)p[1] | (uint32_t)p[2] << 8 | (uint32_t)p[3] << 16 | (uint32_t)p[4] << 24;
-        return 5 + sz * (int64_t)n;
-    }
-    default: return -1;
-    }
-}
-
 /* Remove the aux fields ZF, ZT, ZB, YC (and XP if WITH_XP) from B, in one pass: what pysam's
  * set_tag does before appending (delete, then append at the end). Records without them (the
  * usual case) are only scanned. 0, or -1 on a malformed aux block. */
@@ -415,7 +386,7 @@ static int strip_tags(bam1_t *b, int with_xp)
     while (p < end) {
         int64_t n;
         int drop;
-        if (end - p < 3 || (n = aux_value_len(p[2], p + 3, end)) < 0 || n > end - p - 3) return -1;
+        if (end - p < 3 || (n = tsc_aux_len(p[2], p + 3, end)) < 0 || n > end - p - 3) return -1;
         drop = (p[0] == 'Z' && (p[1] == 'F' || p[1] == 'T' || p[1] == 'B'))
             || (p[0] == 'Y' && p[1] == 'C') || (with_xp && p[0] == 'X' && p[1] == 'P');
         if (!drop) {
