@@ -434,23 +434,15 @@ static int touches(tsc_fetch_t *f, const bam1_t *b, int64_t **q, int64_t *mq)
     return 0;
 }
 
-/* Does the mapped record X overlap a locus on its own reference, as the index's iterator over the
- * loci regions sees it (its span [pos, end) against the loci extended one base each side)? */
-static int touches_raw(tsc_fetch_t *f, const tsc_bamraw_t *x, int64_t **q, int64_t *mq)
+/* Does the mapped record (FLAG, TID, POS, reference END) overlap a locus on its own reference, as
+ * the index's iterator over the loci regions sees it (its span [pos, end) against the loci
+ * extended one base each side)? */
+static int touches_span(tsc_fetch_t *f, uint16_t flag, int32_t tid, hts_pos_t pos, hts_pos_t end, int64_t **q, int64_t *mq)
 {
-    if ((x->flag & BAM_FUNMAP) || x->tid < 0 || x->tid >= f->ctx->n_tid) return 0;
-    int32_t chrom = f->ctx->tid2chrom[x->tid];
+    if ((flag & BAM_FUNMAP) || tid < 0 || tid >= f->ctx->n_tid) return 0;
+    int32_t chrom = f->ctx->tid2chrom[tid];
     if (chrom < 0) return 0;
-    const uint8_t *cig = x->p + 32 + (le_to_u32(x->p + 8) & 0xff);
-    uint32_t nc = le_to_u32(x->p + 12) & 0xffff;
-    hts_pos_t rlen = 0;
-    for (uint32_t i = 0; i < nc; i++) {
-        uint32_t op = le_to_u32(cig + 4 * i);
-        if (bam_cigar_type(bam_cigar_op(op)) & 2) rlen += bam_cigar_oplen(op);
-    }
-    if (rlen == 0) rlen = 1;
-    hts_pos_t s = x->pos > 0 ? x->pos - 1 : 0, e = x->pos + rlen;
-    int64_t nq = tsc_annot_query(f->annot, chrom, s, e, q, mq);
+    int64_t nq = tsc_annot_query(f->annot, chrom, pos > 0 ? pos - 1 : 0, end, q, mq);
     return nq < 0 ? -1 : nq > 0;
 }
 
@@ -562,9 +554,10 @@ static int lcache_get(lcache_t *c, tsc_rec_t *r, hts_pos_t **blk, int32_t *mb, i
     return 0;
 }
 
-/* Record X reduced as tsc_frag_add would (AS, NH, blocks) into *R and *BLK (scratch of *MB).
+/* Record X reduced as tsc_frag_add would (AS, NH, blocks) into *R and *BLK (scratch of *MB); its
+ * reference end in *END where not NULL (pos + 1 without a base on the reference, as bam_endpos).
  * 0; 1 if only the bam1_t path can (a long CIGAR kept in the CG tag); -1 on OOM. */
-static int reduce_raw(const tsc_bamraw_t *x, int64_t idx, tsc_rec_t *r, hts_pos_t **blk, int32_t *mb)
+static int reduce_raw(const tsc_bamraw_t *x, int64_t idx, tsc_rec_t *r, hts_pos_t **blk, int32_t *mb, hts_pos_t *end)
 {
     const uint8_t *p = x->p;
     uint32_t lq = le_to_u32(p + 8) & 0xff, nc = le_to_u32(p + 12) & 0xffff;
@@ -606,6 +599,7 @@ static int reduce_raw(const tsc_bamraw_t *x, int64_t idx, tsc_rec_t *r, hts_pos_
         default: break;
         }
     }
+    if (end) *end = pos > x->pos ? pos : x->pos + 1;
     return 0;
 }
 
@@ -632,41 +626,39 @@ static int pass1(tsc_fetch_t *f, tstore_t *s, int store, khash_t(scerr) *err, lc
         if (!(regs = loci_regions(f, &nreg, store ? NULL : &uv, &nuv)) && nreg < 0) goto end;
         if (nreg == 0) { free(uv); ret = 0; goto end; }
         /* names only: the index's chunks of the regions through the chunked reader */
-        if (!store && (rd = tsc_bamrd_open_ranges(f->path, f->fp, f->hdr, f->pool, uv, nuv))) {
+        if (!store && lc && (rd = tsc_bamrd_open_ranges(f->path, f->fp, f->hdr, f->pool, uv, nuv))) {
             tsc_bamraw_t x;
             hts_pos_t *blk = NULL;
             int32_t mb = 0;
             free(uv);
-            if (lc) { /* keep every record for pass 2 */
-                const uint64_t *rg = tsc_bamrd_ranges(rd, &lc->n_rg);
-                if (!(lc->rg = malloc((size_t)(lc->n_rg ? lc->n_rg : 1) * 2 * sizeof(uint64_t))) ||
-                    !(lc->n_in = calloc((size_t)(lc->n_rg ? lc->n_rg : 1), sizeof(int64_t)))) {
-                    tsc_error("out of memory");
-                    goto end;
-                }
-                memcpy(lc->rg, rg, (size_t)lc->n_rg * 2 * sizeof(uint64_t));
+            /* keep every record for pass 2 */
+            const uint64_t *rg = tsc_bamrd_ranges(rd, &lc->n_rg);
+            if (!(lc->rg = malloc((size_t)(lc->n_rg ? lc->n_rg : 1) * 2 * sizeof(uint64_t))) ||
+                !(lc->n_in = calloc((size_t)(lc->n_rg ? lc->n_rg : 1), sizeof(int64_t)))) {
+                tsc_error("out of memory");
+                goto end;
             }
+            memcpy(lc->rg, rg, (size_t)lc->n_rg * 2 * sizeof(uint64_t));
             while ((r = tsc_bamrd_raw(rd, &x)) >= 0) {
-                int t = touches_raw(f, &x, &qb, &nq_m);
+                tsc_rec_t rec;
+                hts_pos_t rend;
+                int k = reduce_raw(&x, 0, &rec, &blk, &mb, &rend);
+                const tsc_rec_t *kr = &rec;
+                const hts_pos_t *kb = blk;
+                if (k == 1) { /* the CIGAR in the CG tag: as bam1_t */
+                    if ((r = tsc_bamrd_copy(&x, b)) < 0) break;
+                    k = reduce(&sc, b, 0, 1);
+                    kr = &sc.rec[0]; kb = sc.blk;
+                    rend = bam_endpos(b);
+                }
+                int t = k < 0 ? -1 : touches_span(f, x.flag, x.tid, x.pos, rend, &qb, &nq_m);
                 nkey_t key = name_key2(x.qname, (size_t)x.l_name);
                 int64_t fi = -1;
-                if (t < 0 || (t && (fi = tstore_get2(s, x.qname, (size_t)x.l_name, key)) < 0)) {
+                if (t < 0 || (t && (fi = tstore_get2(s, x.qname, (size_t)x.l_name, key)) < 0) ||
+                    lcache_put(lc, x.range, fi, key, kr, kb) < 0) {
                     free(blk);
                     tsc_error("out of memory");
                     goto end;
-                }
-                if (lc) {
-                    tsc_rec_t rec;
-                    int k = reduce_raw(&x, 0, &rec, &blk, &mb);
-                    if (k == 1) { /* the CIGAR in the CG tag: as bam1_t */
-                        if ((r = tsc_bamrd_copy(&x, b)) < 0) break;
-                        k = reduce(&sc, b, 0, 1) < 0 ? -1 : 2;
-                    }
-                    if (k < 0 || lcache_put(lc, x.range, fi, key, k == 2 ? &sc.rec[0] : &rec, k == 2 ? sc.blk : blk) < 0) {
-                        free(blk);
-                        tsc_error("out of memory");
-                        goto end;
-                    }
                 }
                 nrec++;
             }
@@ -804,7 +796,7 @@ static int p2_record(p2_t *q, srec_t *c, nkey_t key, int64_t fi)
         blk = c->blk;
     } else {
         int k = 1;
-        if (c->x && !need_bam && (k = reduce_raw(c->x, q->nrec, &r, &q->blk, &q->mb)) < 0) { tsc_error("out of memory"); return -1; }
+        if (c->x && !need_bam && (k = reduce_raw(c->x, q->nrec, &r, &q->blk, &q->mb, NULL)) < 0) { tsc_error("out of memory"); return -1; }
         blk = q->blk;
         if (k == 1) { /* as bam1_t: single-cell tags, a CIGAR in the CG tag, SAM or CRAM */
             if (c->x && tsc_bamrd_copy(c->x, q->b) < 0) {
