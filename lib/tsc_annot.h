@@ -83,5 +83,8 @@ int32_t tsc_annot_chrom_id(const tsc_annot_t *a, const char *name);
  * counts as upstream's [s, e+1) against GTF [S, E+1). */
 int64_t tsc_annot_query(const tsc_annot_t *a, int32_t chrom, int64_t beg, int64_t end,
                         int64_t **buf, int64_t *m);
+/** Could an interval on CHROM overlap [BEG, END)? 0: none does (tsc_annot_query would find
+ * nothing); 1: maybe (a bitmap of 256-base bins: one memory access).  1 without an index. */
+int tsc_annot_maybe(const tsc_annot_t *a, int32_t chrom, int64_t beg, int64_t end);
 
 #endif

@@ -11,7 +11,10 @@
  *    with the largest end in each subtree (as cgranges).  An in-order walk that skips subtrees
  *    ending at or before the query start reports the hits in array order in O(log n + hits).
  *    The scan falls back to it when it meets too many intervals that end before the query (long
- *    intervals hiding many short ones). */
+ *    intervals hiding many short ones).
+ * Beside them, a bitmap per chromosome (a bit per 2^mshift bases, set where some interval lies)
+ * answers "could anything overlap?" with one memory access: most alignments lie far from the
+ * loci, and their fragments need no overlap at all (tsc_annot_maybe). */
 #include <stdlib.h>
 #include <string.h>
 #include <htslib/khash.h>
@@ -24,12 +27,16 @@ KHASH_MAP_INIT_STR(tsc_c2i, int32_t)
 #define MAX_MISS 16      /* non-overlapping intervals the linear scan may meet before the tree */
 #define MIN_SHIFT 8      /* bins of 256 bases at least */
 #define MAX_SHIFT 26     /* and 64 Mb at most */
+#define MAP_SHIFT 8      /* bitmap: bins of 256 bases ... */
+#define MAP_BITS (1LL << 27) /* ... unless that takes more than 16 MB in all: then wider */
 
 typedef struct {
     int64_t off, n;      /* the chromosome's nodes are [off, off + n) */
     int64_t maxend;      /* largest end on the chromosome */
     int64_t bin0, nbin;  /* its bins are lin[bin0 .. bin0 + nbin) */
     int shift;           /* bin width 2^shift */
+    int mshift;          /* bitmap bins: 2^mshift bases */
+    int64_t mbit0;       /* its bits are map[mbit0 ..], (maxend - 1) >> mshift + 1 of them */
 } ichrom_t;
 
 struct tsc_annot_index_t {
@@ -39,6 +46,7 @@ struct tsc_annot_index_t {
     int64_t *max;        /* largest end in the node's subtree of the implicit tree */
     int64_t *id;         /* index into a->iv */
     int64_t *lin;        /* per bin: first node (chromosome-local) whose end > bin start */
+    uint64_t *map;       /* per bitmap bin: does an interval cover one of its bases? */
     khash_t(tsc_c2i) *h; /* chromosome name -> index (keys point into a->chrom) */
 };
 
@@ -56,6 +64,7 @@ void tsc_annot_index_free(tsc_annot_index_t *x)
     free(x->c);
     free(x->beg), free(x->end), free(x->max), free(x->id);
     free(x->lin);
+    free(x->map);
     if (x->h) kh_destroy(tsc_c2i, x->h);
     free(x);
 }
@@ -85,7 +94,7 @@ int tsc_annot_index(tsc_annot_t *a)
 {
     tsc_annot_index_t *x;
     inode_t *tmp = NULL;
-    int64_t j, *fill = NULL, nbin = 0;
+    int64_t j, *fill = NULL, nbin = 0, nmbit = 0, mspan = 0;
     size_t nn = (size_t)(a->n_iv ? a->n_iv : 1);
     int32_t c;
 
@@ -117,6 +126,23 @@ int tsc_annot_index(tsc_annot_t *a)
         C->nbin = C->n ? (C->maxend >> C->shift) + 1 : 0;
         C->bin0 = nbin;
         nbin += C->nbin;
+        mspan += C->maxend;
+    }
+    {
+        int ms = MAP_SHIFT;
+        while ((mspan >> ms) + a->n_chrom > MAP_BITS) ms++;
+        for (c = 0; c < a->n_chrom; c++) {
+            ichrom_t *C = &x->c[c];
+            C->mshift = ms;
+            C->mbit0 = nmbit;
+            nmbit += C->n ? ((C->maxend - 1) >> ms) + 1 : 0;
+        }
+        if (!(x->map = calloc((size_t)(nmbit + 63) / 64 + 1, sizeof(uint64_t)))) goto nomem;
+        for (j = 0; j < a->n_iv; j++) {
+            const ichrom_t *C = &x->c[a->iv[j].chrom];
+            for (int64_t b = a->iv[j].beg >> ms; b <= (a->iv[j].end - 1) >> ms; b++)
+                x->map[(C->mbit0 + b) >> 6] |= 1ULL << ((C->mbit0 + b) & 63);
+        }
     }
     for (j = 0; j < a->n_iv; j++) {
         inode_t *v = &tmp[fill[a->iv[j].chrom]++];
@@ -164,6 +190,19 @@ int32_t tsc_annot_chrom_id(const tsc_annot_t *a, const char *name)
     for (c = 0; c < a->n_chrom; c++)
         if (strcmp(a->chrom[c], name) == 0) return c;
     return -1;
+}
+
+int tsc_annot_maybe(const tsc_annot_t *a, int32_t chrom, int64_t beg, int64_t end)
+{
+    const tsc_annot_index_t *x = a->idx;
+    if (!x || chrom < 0 || chrom >= a->n_chrom) return !x;
+    const ichrom_t *C = &x->c[chrom];
+    if (beg < 0) beg = 0;
+    if (end > C->maxend) end = C->maxend;
+    if (beg >= end) return 0;
+    for (int64_t b = C->mbit0 + (beg >> C->mshift), e = C->mbit0 + ((end - 1) >> C->mshift); b <= e; b++)
+        if (x->map[b >> 6] >> (b & 63) & 1) return 1;
+    return 0;
 }
 
 static inline int push_hit(int64_t **buf, int64_t *m, int64_t n, int64_t id)

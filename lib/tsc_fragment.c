@@ -448,6 +448,21 @@ static char unit_strand(const tsc_frag_t *f, const tsc_unit_t *u, int mode)
 
 /* ---------------------------------------------------------------- the fragment */
 
+/* Could the blocks of A and B (B may be NULL) overlap a locus on CHROM, queried as tsc_frag_assign
+ * does ([s - 1, e) per block)?  Their span against the annotation's bitmap: 0 means surely not. */
+static int unit_near(const tsc_frag_t *f, const tsc_frag_ctx_t *ctx, int32_t chrom, const tsc_rec_t *a,
+                     const tsc_rec_t *b)
+{
+    const tsc_rec_t *r[2] = { a, b };
+    for (int k = 0; k < 2; k++) {
+        if (!r[k] || r[k]->n_b == 0) continue;
+        const hts_pos_t *bl = f->blk + 2 * r[k]->b_off;
+        /* a record's blocks come in reference order, without overlap */
+        if (tsc_annot_maybe(ctx->annot, chrom, bl[0] - 1, bl[2 * r[k]->n_b - 1])) return 1;
+    }
+    return 0;
+}
+
 int tsc_frag_process(tsc_frag_t *f, const tsc_frag_ctx_t *ctx)
 {
     f->n_unit = f->n_map = f->n_mapped = f->n_zb = 0;
@@ -468,26 +483,41 @@ int tsc_frag_process(tsc_frag_t *f, const tsc_frag_ctx_t *ctx)
         if (f->n_mapped == 0 || u->as > f->as_max) f->as_max = u->as;
         f->n_mapped++;
     }
-    /* feature of every mapped unit (§5) */
+    /* feature of every mapped unit (§5); a unit whose blocks lie where no locus is gets none
+     * without the overlap (most units), and its merged length only if the fragment needs it */
+    int far = 0;
     for (int32_t i = 0; i < f->n_unit; i++) {
         tsc_unit_t *u = &f->unit[i];
         if (!u->mapped) continue;
-        if (f->rec[u->r1].bad_cigar) { f->err_rec = u->r1; return TSC_FRAG_E_CIGAR; }
-        if (u->r2 >= 0 && f->rec[u->r2].bad_cigar) { f->err_rec = u->r2; return TSC_FRAG_E_CIGAR; }
+        const tsc_rec_t *a = &f->rec[u->r1], *b = u->r2 >= 0 ? &f->rec[u->r2] : NULL;
+        if (a->bad_cigar) { f->err_rec = u->r1; return TSC_FRAG_E_CIGAR; }
+        if (b && b->bad_cigar) { f->err_rec = u->r2; return TSC_FRAG_E_CIGAR; }
+        if (a->n_b + (b ? b->n_b : 0) == 0) { f->err_rec = u->r1; return TSC_FRAG_E_NOBLOCK; }
+        int32_t tid = a->tid; /* r2's blocks are queried on r1's reference too */
+        int32_t chrom = tid >= 0 && tid < ctx->n_tid ? ctx->tid2chrom[tid] : -1;
+        if (chrom < 0 || !unit_near(f, ctx, chrom, a, b)) {
+            u->feat = -1;
+            u->alnlen = -1; /* not yet */
+            far = 1;
+            continue;
+        }
         int64_t alnlen;
         int32_t nmb = merge_blocks(f, u, &alnlen);
         if (nmb < 0) return TSC_FRAG_E_NOMEM;
-        if (nmb == 0) { f->err_rec = u->r1; return TSC_FRAG_E_NOBLOCK; }
         u->alnlen = (int32_t)alnlen;
-        int32_t tid = f->rec[u->r1].tid; /* r2's blocks are queried on r1's reference too */
-        int32_t chrom = tid >= 0 && tid < ctx->n_tid ? ctx->tid2chrom[tid] : -1;
-        int32_t ft = chrom < 0 ? -1 : tsc_frag_assign(f, ctx, chrom, f->mb, nmb, alnlen,
-                                                       unit_strand(f, u, ctx->opt.strand_mode));
+        int32_t ft = tsc_frag_assign(f, ctx, chrom, f->mb, nmb, alnlen, unit_strand(f, u, ctx->opt.strand_mode));
         if (ft == -2) return TSC_FRAG_E_NOMEM;
         u->feat = ft;
         if (ft >= 0) f->has_locus = 1;
     }
     if (!f->has_locus) return 0;
+    for (int32_t i = 0; far && i < f->n_unit; i++) {
+        tsc_unit_t *u = &f->unit[i];
+        int64_t alnlen;
+        if (!u->mapped || u->alnlen >= 0) continue;
+        if (merge_blocks(f, u, &alnlen) < 0) return TSC_FRAG_E_NOMEM;
+        u->alnlen = (int32_t)alnlen;
+    }
     /* best unit per feature, first-appearance order of features (§6.1) */
     if (GROW32(f->grp, f->m_grp, f->n_unit) < 0) return TSC_FRAG_E_NOMEM;
     if (GROW32(f->map, f->m_map, f->n_unit) < 0) return TSC_FRAG_E_NOMEM;

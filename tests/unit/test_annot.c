@@ -368,7 +368,7 @@ static int64_t brute(const tsc_annot_t *a, int32_t chrom, int64_t beg, int64_t e
 static void test_index(void)
 {
     int round;
-    int64_t *buf = NULL, m = 0, *ref = NULL, n_hits = 0, n_q = 0;
+    int64_t *buf = NULL, m = 0, *ref = NULL, *ref2 = NULL, n_hits = 0, n_q = 0, n_far = 0;
     for (round = 0; round < 200; round++) {
         tsc_annot_build_t *b = tsc_annot_build_init();
         tsc_annot_t *a;
@@ -402,6 +402,7 @@ static void test_index(void)
         if (!a) continue;
         CHECK(tsc_annot_index(a) == 0);
         ref = realloc(ref, (size_t)(a->n_iv + 1) * sizeof(*ref));
+        ref2 = realloc(ref2, (size_t)(a->n_iv + 1) * sizeof(*ref2));
         for (q = 0; q < 300; q++) {
             int32_t c = (int32_t)(rnd() % (uint64_t)(n_chr + 1)) - (q % 7 == 0);
             int64_t s = (int64_t)(rnd() % (uint64_t)(span + 400)) - 200;
@@ -416,6 +417,12 @@ static void test_index(void)
             if (c >= n_chr) c = n_chr - 1;
             nr = brute(a, c, s, e, ref);
             n_q++, n_hits += nr;
+            { /* the bitmap: never "no" where there are hits, "yes" only within a bin of one */
+                int may = tsc_annot_maybe(a, c, s, e);
+                if (nr > 0) CHECK_INT(may, 1);
+                if (may && e > s) CHECK(brute(a, c, s - 256, e + 256, ref2) > 0);
+                if (!may) n_far++;
+            }
             for (t = 0; t < 2; t++) { /* the public query, then its tree fallback alone */
                 nq = t ? tsc_annot_query_tree(a, c, s, e, &buf, &m) : tsc_annot_query(a, c, s, e, &buf, &m);
                 CHECK_INT(nq, nr);
@@ -437,8 +444,10 @@ static void test_index(void)
     }
     fprintf(stderr, "index: %lld queries, %lld hits checked\n", (long long)n_q, (long long)n_hits);
     CHECK(n_hits > 10000);
+    CHECK(n_far > 1000); /* the bitmap says "no" often */
     free(buf);
     free(ref);
+    free(ref2);
 }
 
 /* the header's recipe for upstream's overlap (spec §5.1, Q1) against upstream's own arithmetic:
