@@ -537,9 +537,15 @@ static int sorted_content(const tsc_fetch_t *f, int64_t nplaced)
 #define MAX_BATCHES 16     /* batches in flight at most: about 1.5 MB each for 2x100 bp reads */
 
 typedef struct {
-    /* input */
+    /* input: records as bam1_t (single cell, SAM, CRAM), or (RAW) reduced: tsc_rec_t and blocks */
+    int raw;
     bam1_t **b;
-    int32_t n, m;             /* records; allocated bam1_t */
+    tsc_rec_t *rec;
+    hts_pos_t *blk;           /* RAW: the records' blocks, rec[i].b_off (start, end) pairs on */
+    int64_t n_blk, m_blk;
+    kstring_t bname;          /* RAW: each bundle's name, NUL-terminated, at noff[bundle] */
+    int32_t *noff;
+    int32_t n, m;             /* records; allocated bam1_t or tsc_rec_t */
     int32_t nb, mb;           /* bundles */
     int32_t *bstart;          /* first record of each bundle (mb + 1) */
     int64_t idx0;             /* number of the batch's first record */
@@ -571,8 +577,10 @@ typedef struct {
 static void batch_free(batch_t *bt)
 {
     if (!bt) return;
-    for (int32_t i = 0; i < bt->m; i++) bam_destroy1(bt->b[i]);
-    free(bt->b); free(bt->bstart); free(bt->bhash); free(bt->orphan);
+    if (!bt->raw)
+        for (int32_t i = 0; i < bt->m; i++) bam_destroy1(bt->b[i]);
+    free(bt->b); free(bt->rec); free(bt->blk); free(bt->bname.s); free(bt->noff);
+    free(bt->bstart); free(bt->bhash); free(bt->orphan);
     free(bt->hb); free(bt->hoff); free(bt->map);
     free(bt->names.s); free(bt->err_name.s); free(bt->flds.s);
     tsc_frag_free(&bt->fr);
@@ -584,11 +592,18 @@ static int batch_room(batch_t *bt, int32_t n, int32_t nb)
 {
     if (n >= bt->m) {
         int32_t nm = bt->m < 64 ? 64 : bt->m + (bt->m >> 1);
-        bam1_t **p = realloc(bt->b, (size_t)nm * sizeof(*p));
-        if (!p) return -1;
-        bt->b = p;
-        for (; bt->m < nm; bt->m++)
-            if (!(bt->b[bt->m] = bam_init1())) return -1;
+        if (bt->raw) {
+            tsc_rec_t *p = realloc(bt->rec, (size_t)nm * sizeof(*p));
+            if (!p) return -1;
+            bt->rec = p;
+            bt->m = nm;
+        } else {
+            bam1_t **p = realloc(bt->b, (size_t)nm * sizeof(*p));
+            if (!p) return -1;
+            bt->b = p;
+            for (; bt->m < nm; bt->m++)
+                if (!(bt->b[bt->m] = bam_init1())) return -1;
+        }
     }
     if (nb >= bt->mb) {
         int32_t nm = bt->mb < 64 ? 64 : bt->mb + (bt->mb >> 1);
@@ -601,6 +616,11 @@ static int batch_room(batch_t *bt, int32_t n, int32_t nb)
         uint8_t *o = realloc(bt->orphan, (size_t)nm);
         if (!o) return -1;
         bt->orphan = o;
+        if (bt->raw) {
+            int32_t *no = realloc(bt->noff, (size_t)(nm + 1) * sizeof(int32_t));
+            if (!no) return -1;
+            bt->noff = no;
+        }
         bt->mb = nm;
     }
     return 0;
@@ -661,16 +681,26 @@ static void batch_process(batch_t *bt, const tsc_frag_ctx_t *ctx)
     bt->pos0 = bt->pos1 = -1;
     bt->nplaced = bt->nextra = 0;
     bt->bstart[bt->nb] = bt->n;
+    if (bt->raw) bt->noff[bt->nb] = (int32_t)bt->bname.l;
     for (int32_t k = 0; k < bt->nb; k++) {
         int32_t s = bt->bstart[k], e = bt->bstart[k + 1];
-        const char *qn = bam_get_qname(bt->b[s]);
         int p1 = 0, p2 = 0;
-        bt->bhash[k] = tsc_name_hash(qn, bt->b[s]->core.l_qname - 1 - bt->b[s]->core.l_extranul, TSC_SEED1);
         tsc_frag_clear(fr);
+        if (bt->raw) {
+            const char *qn = bt->bname.s + bt->noff[k];
+            size_t len = (size_t)(bt->noff[k + 1] - bt->noff[k] - 1);
+            bt->bhash[k] = tsc_name_hash(qn, len, TSC_SEED1);
+            if (kputs(qn, &fr->name) < 0) { batch_fail(bt, TSC_FRAG_E_NOMEM, fr); return; }
+        } else {
+            const bam1_t *b = bt->b[s];
+            bt->bhash[k] = tsc_name_hash(bam_get_qname(b), b->core.l_qname - 1 - b->core.l_extranul, TSC_SEED1);
+        }
         for (int32_t i = s; i < e; i++) {
-            const bam1_core_t *c = &bt->b[i]->core;
-            int r = tsc_frag_add(fr, bt->b[i], bt->idx0 + i);
+            const tsc_rec_t *c;
+            int r = bt->raw ? tsc_frag_add_rec(fr, &bt->rec[i], bt->blk + 2 * bt->rec[i].b_off)
+                            : tsc_frag_add(fr, bt->b[i], bt->idx0 + i);
             if (r < 0) { batch_fail(bt, r, fr); return; }
+            c = &fr->rec[fr->n_rec - 1];
             if (!(c->flag & (BAM_FSECONDARY | BAM_FSUPPLEMENTARY)) && (c->flag & BAM_FPAIRED)) {
                 if (c->flag & BAM_FREAD1) p1 = 1; else p2 = 1;
             }
@@ -754,7 +784,8 @@ static int consume(consumer_t *cs, batch_t *bt)
             window_prefetch(&cs->orphans, bt->bhash[k + 16]);
         }
         if (window_has(&cs->recent, hh) || window_has(&cs->orphans, hh))
-            return scattered(f, bam_get_qname(bt->b[bt->bstart[k]]), bt->idx0 + bt->bstart[k], !window_has(&cs->recent, hh));
+            return scattered(f, bt->raw ? bt->bname.s + bt->noff[k] : bam_get_qname(bt->b[bt->bstart[k]]),
+                             bt->idx0 + bt->bstart[k], !window_has(&cs->recent, hh));
         window_add(&cs->recent, hh);
         if (bt->orphan[k]) window_add(&cs->orphans, hh);
         if (h < bt->nh && bt->hb[h] == k) {
@@ -788,6 +819,42 @@ static int consume(consumer_t *cs, batch_t *bt)
     return 0;
 }
 
+/* Is the name of raw record X that of the batch's last bundle? */
+static inline int same_name_raw(const batch_t *bt, const tsc_bamraw_t *x)
+{
+    const char *last = bt->bname.s + bt->noff[bt->nb - 1];
+    return (size_t)x->l_name == bt->bname.l - 1 - (size_t)bt->noff[bt->nb - 1] && memcmp(last, x->qname, (size_t)x->l_name) == 0;
+}
+
+/* Raw record X, number IDX, reduced into slot BT->n (scratch: R, *BLK of *MB; for a CIGAR in the
+ * CG tag, B and ONE).  0; -1 on OOM; < -1 as tsc_bamrd_read for an invalid record. */
+static int add_raw(batch_t *bt, const tsc_bamraw_t *x, int64_t idx, tsc_rec_t *r, hts_pos_t **blk, int32_t *mb,
+                   bam1_t *b, tsc_frag_t *one)
+{
+    const hts_pos_t *src = *blk;
+    int k = tsc_bamraw_reduce(x, idx, 0, r, blk, mb, NULL);
+    if (k < 0) return -1;
+    if (k == 1) { /* the bam1_t path */
+        if ((k = tsc_bamrd_copy(x, b)) < 0) return k;
+        tsc_frag_clear(one);
+        if (tsc_frag_add(one, b, idx) < 0) return -1;
+        *r = one->rec[0];
+        src = one->blk;
+    } else src = *blk;
+    if (bt->n_blk + r->n_b > bt->m_blk) {
+        int64_t nm = bt->m_blk < 1024 ? 1024 : bt->m_blk + (bt->m_blk >> 1);
+        if (nm < bt->n_blk + r->n_b) nm = bt->n_blk + r->n_b;
+        hts_pos_t *q = nm > INT32_MAX ? NULL : realloc(bt->blk, (size_t)nm * 2 * sizeof(hts_pos_t));
+        if (!q) return -1;
+        bt->blk = q; bt->m_blk = nm;
+    }
+    memcpy(bt->blk + 2 * bt->n_blk, src, 2 * (size_t)r->n_b * sizeof(hts_pos_t));
+    r->b_off = (int32_t)bt->n_blk;
+    bt->n_blk += r->n_b;
+    bt->rec[bt->n] = *r;
+    return 0;
+}
+
 static int run_collated(tsc_fetch_t *f, tsc_hitw_t *hw)
 {
     consumer_t cs;
@@ -805,6 +872,14 @@ static int run_collated(tsc_fetch_t *f, tsc_hitw_t *hw)
     bam1_t *pend = bam_init1();
     tsc_bamrd_t *rd = tsc_bamrd_open(f->path, f->fp, f->hdr, f->pool);
     if (rd) tsc_bamrd_noseq(rd); /* fragments need no sequence */
+    /* BAM records are reduced in place (no copy) unless single cell needs their tags */
+    int raw = rd && !f->opt.sc;
+    tsc_bamraw_t x;
+    tsc_rec_t xr;
+    hts_pos_t *xblk = NULL;
+    int32_t xmb = 0;
+    tsc_frag_t one;
+    tsc_frag_init(&one);
     /* batches: all of them (for cleanup), the free ones, and the jobs */
     maxb = f->pool ? 2 * hts_tpool_size(f->pool) + 4 : 1;
     if (maxb > MAX_BATCHES) maxb = MAX_BATCHES;
@@ -823,16 +898,22 @@ static int run_collated(tsc_fetch_t *f, tsc_hitw_t *hw)
         else { \
             if (nall == maxb || !(cur = calloc(1, sizeof(batch_t)))) { tsc_error(nall == maxb ? "internal error: no free batch" : "out of memory"); goto end; } \
             all[nall] = cur; jobs[nall].bt = cur; jobs[nall].ctx = f->ctx; nall++; \
-            cur->keep_names = f->opt.keep_names; cur->sc = f->opt.sc; tsc_frag_init(&cur->fr); \
+            cur->keep_names = f->opt.keep_names; cur->sc = f->opt.sc; cur->raw = raw; tsc_frag_init(&cur->fr); \
         } \
-        cur->n = cur->nb = 0; cur->idx0 = nrec; \
+        cur->n = cur->nb = 0; cur->idx0 = nrec; cur->n_blk = 0; cur->bname.l = 0; \
     } while (0)
     NEW_BATCH();
     for (;;) {
-        r = rd ? tsc_bamrd_read(rd, pend) : sam_read1(f->fp, f->hdr, pend);
+        int newb;
+        if (raw) {
+            r = tsc_bamrd_raw(rd, &x);
+            newb = r >= 0 && (cur->n == 0 || !same_name_raw(cur, &x));
+        } else {
+            r = rd ? tsc_bamrd_read(rd, pend) : sam_read1(f->fp, f->hdr, pend);
+            newb = r >= 0 && (cur->n == 0 || !same_qname(pend, cur->b[cur->n - 1]));
+        }
         if (r < -1) { read_error(f->path, nrec, r); goto end; }
         int eof = r == -1;
-        int newb = !eof && (cur->n == 0 || !same_qname(pend, cur->b[cur->n - 1]));
         if (eof || (newb && cur->n >= BATCH_RECORDS)) {
             if (cur->n > 0) { /* submit the batch; consume what is ready */
                 job_t *jb = NULL;
@@ -868,10 +949,25 @@ static int run_collated(tsc_fetch_t *f, tsc_hitw_t *hw)
             if (eof) break;
             NEW_BATCH();
         }
-        nrec++;
         if (batch_room(cur, cur->n, cur->nb) < 0) { tsc_error("out of memory"); goto end; }
-        if (newb) cur->bstart[cur->nb++] = cur->n;
-        bam1_t *t = cur->b[cur->n]; cur->b[cur->n] = pend; pend = t;
+        if (newb) {
+            if (raw) {
+                if (cur->bname.l > INT32_MAX - 256) { tsc_error("out of memory"); goto end; }
+                cur->noff[cur->nb] = (int32_t)cur->bname.l;
+                if (kputsn(x.qname, (size_t)x.l_name, &cur->bname) < 0 || kputc('\0', &cur->bname) < 0) { tsc_error("out of memory"); goto end; }
+            }
+            cur->bstart[cur->nb++] = cur->n;
+        }
+        if (raw) {
+            if ((r = add_raw(cur, &x, nrec, &xr, &xblk, &xmb, pend, &one)) < 0) {
+                if (r == -1) tsc_error("out of memory");
+                else read_error(f->path, nrec, r);
+                goto end;
+            }
+        } else {
+            bam1_t *t = cur->b[cur->n]; cur->b[cur->n] = pend; pend = t;
+        }
+        nrec++;
         cur->n++;
     }
 #undef NEW_BATCH
@@ -899,6 +995,8 @@ end:
     for (int i = 0; i < nall; i++) batch_free(all[i]);
     free(all); free(freeb); free(jobs);
     if (pend) bam_destroy1(pend);
+    free(xblk);
+    tsc_frag_free(&one);
     tsc_bamrd_close(rd);
     window_free(&cs.recent);
     window_free(&cs.orphans);

@@ -561,6 +561,53 @@ int tsc_bamraw_aux_int(const tsc_bamraw_t *x, const char tag[2], int64_t *v)
 
 /* ---------------------------------------------------------------- open, close */
 
+int tsc_bamraw_reduce(const tsc_bamraw_t *x, int64_t idx, int want_nh, tsc_rec_t *r, hts_pos_t **blk, int32_t *mb,
+                      hts_pos_t *end)
+{
+    const uint8_t *p = x->p;
+    uint32_t lq = le_to_u32(p + 8) & 0xff, nc = le_to_u32(p + 12) & 0xffff;
+    const uint8_t *cig = p + 32 + lq;
+    int32_t lseq = le_to_i32(p + 16);
+    if (nc > 0 && x->tid >= 0 && x->pos >= 0) {
+        uint32_t op0 = le_to_u32(cig);
+        if (bam_cigar_op(op0) == BAM_CSOFT_CLIP && bam_cigar_oplen(op0) == (uint32_t)lseq) return 1;
+    }
+    memset(r, 0, sizeof(*r));
+    r->idx = idx;
+    r->flag = x->flag;
+    r->tid = x->tid; r->pos = x->pos;
+    r->mtid = x->mtid; r->mpos = x->mpos;
+    r->isize = x->isize;
+    int64_t v;
+    if (tsc_bamraw_aux_int(x, "AS", &v) && v >= INT32_MIN / 4 && v <= INT32_MAX / 4) { r->as = (int32_t)v; r->has_as = 1; }
+    if (want_nh && tsc_bamraw_aux_int(x, "NH", &v) && v > 0 && v < INT32_MAX) r->nh = (int32_t)v;
+    if (2 * (int32_t)nc > *mb) {
+        hts_pos_t *q = realloc(*blk, (size_t)(2 * nc) * sizeof(hts_pos_t));
+        if (!q) return -1;
+        *blk = q; *mb = 2 * (int32_t)nc;
+    }
+    hts_pos_t pos = x->pos;
+    for (uint32_t i = 0; i < nc; i++) {
+        uint32_t c = le_to_u32(cig + 4 * i);
+        int op = bam_cigar_op(c);
+        hts_pos_t len = bam_cigar_oplen(c);
+        switch (op) {
+        case BAM_CMATCH: case BAM_CEQUAL: case BAM_CDIFF:
+            if (len == 0) { r->bad_cigar = 1; break; }
+            (*blk)[2 * r->n_b] = pos; (*blk)[2 * r->n_b + 1] = pos + len;
+            r->n_b++;
+            pos += len;
+            break;
+        case BAM_CDEL: case BAM_CREF_SKIP:
+            pos += len;
+            break;
+        default: break;
+        }
+    }
+    if (end) *end = pos > x->pos ? pos : x->pos + 1;
+    return 0;
+}
+
 static int cmp_u64(const void *a, const void *b)
 {
     uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;

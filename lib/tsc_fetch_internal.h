@@ -82,6 +82,12 @@ int tsc_bamrd_raw(tsc_bamrd_t *r, tsc_bamraw_t *x);
 int tsc_bamrd_copy(const tsc_bamraw_t *x, bam1_t *b);
 /** The integer tag TAG of X (types cCsSiI, as bam_aux2i) in *V: 1, or 0 if absent or not an integer. */
 int tsc_bamraw_aux_int(const tsc_bamraw_t *x, const char tag[2], int64_t *v);
+/** Record X (number IDX) reduced as tsc_frag_add would (flag, positions, AS; NH with WANT_NH;
+ * blocks) into *R and *BLK (grown as needed, capacity *MB); its reference end in *END where not
+ * NULL (pos + 1 without a base on the reference, as bam_endpos).  0; 1 if only the bam1_t path
+ * can (a long CIGAR kept in the CG tag: tsc_bamrd_copy, tsc_frag_add); -1 on OOM. */
+int tsc_bamraw_reduce(const tsc_bamraw_t *x, int64_t idx, int want_nh, tsc_rec_t *r, hts_pos_t **blk, int32_t *mb,
+                      hts_pos_t *end);
 
 int tsc_fetch_run_sorted(tsc_fetch_t *f, tsc_hitw_t *hw);
 int tsc_fetch_run_prefilter(tsc_fetch_t *f, tsc_hitw_t *hw);

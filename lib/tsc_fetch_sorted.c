@@ -554,55 +554,6 @@ static int lcache_get(lcache_t *c, tsc_rec_t *r, hts_pos_t **blk, int32_t *mb, i
     return 0;
 }
 
-/* Record X reduced as tsc_frag_add would (AS, NH, blocks) into *R and *BLK (scratch of *MB); its
- * reference end in *END where not NULL (pos + 1 without a base on the reference, as bam_endpos).
- * 0; 1 if only the bam1_t path can (a long CIGAR kept in the CG tag); -1 on OOM. */
-static int reduce_raw(const tsc_bamraw_t *x, int64_t idx, tsc_rec_t *r, hts_pos_t **blk, int32_t *mb, hts_pos_t *end)
-{
-    const uint8_t *p = x->p;
-    uint32_t lq = le_to_u32(p + 8) & 0xff, nc = le_to_u32(p + 12) & 0xffff;
-    const uint8_t *cig = p + 32 + lq;
-    int32_t lseq = le_to_i32(p + 16);
-    if (nc > 0 && x->tid >= 0 && x->pos >= 0) {
-        uint32_t op0 = le_to_u32(cig);
-        if (bam_cigar_op(op0) == BAM_CSOFT_CLIP && bam_cigar_oplen(op0) == (uint32_t)lseq) return 1;
-    }
-    memset(r, 0, sizeof(*r));
-    r->idx = idx;
-    r->flag = x->flag;
-    r->tid = x->tid; r->pos = x->pos;
-    r->mtid = x->mtid; r->mpos = x->mpos;
-    r->isize = x->isize;
-    int64_t v;
-    if (tsc_bamraw_aux_int(x, "AS", &v) && v >= INT32_MIN / 4 && v <= INT32_MAX / 4) { r->as = (int32_t)v; r->has_as = 1; }
-    if (tsc_bamraw_aux_int(x, "NH", &v) && v > 0 && v < INT32_MAX) r->nh = (int32_t)v;
-    if (2 * (int32_t)nc > *mb) {
-        hts_pos_t *q = realloc(*blk, (size_t)(2 * nc) * sizeof(hts_pos_t));
-        if (!q) return -1;
-        *blk = q; *mb = 2 * (int32_t)nc;
-    }
-    hts_pos_t pos = x->pos;
-    for (uint32_t i = 0; i < nc; i++) {
-        uint32_t c = le_to_u32(cig + 4 * i);
-        int op = bam_cigar_op(c);
-        hts_pos_t len = bam_cigar_oplen(c);
-        switch (op) {
-        case BAM_CMATCH: case BAM_CEQUAL: case BAM_CDIFF:
-            if (len == 0) { r->bad_cigar = 1; break; }
-            (*blk)[2 * r->n_b] = pos; (*blk)[2 * r->n_b + 1] = pos + len;
-            r->n_b++;
-            pos += len;
-            break;
-        case BAM_CDEL: case BAM_CREF_SKIP:
-            pos += len;
-            break;
-        default: break;
-        }
-    }
-    if (end) *end = pos > x->pos ? pos : x->pos + 1;
-    return 0;
-}
-
 /* Pass 1: the names that may touch a locus (STORE: keep their records too, for --prefilter).
  * Single cell (ERR not NULL): the whole file, and the names of the mapped fragments whose primary
  * read-1 record fails the barcode/UMI filters, with the reason. */
@@ -642,7 +593,7 @@ static int pass1(tsc_fetch_t *f, tstore_t *s, int store, khash_t(scerr) *err, lc
             while ((r = tsc_bamrd_raw(rd, &x)) >= 0) {
                 tsc_rec_t rec;
                 hts_pos_t rend;
-                int k = reduce_raw(&x, 0, &rec, &blk, &mb, &rend);
+                int k = tsc_bamraw_reduce(&x, 0, 1, &rec, &blk, &mb, &rend);
                 const tsc_rec_t *kr = &rec;
                 const hts_pos_t *kb = blk;
                 if (k == 1) { /* the CIGAR in the CG tag: as bam1_t */
@@ -796,7 +747,7 @@ static int p2_record(p2_t *q, srec_t *c, nkey_t key, int64_t fi)
         blk = c->blk;
     } else {
         int k = 1;
-        if (c->x && !need_bam && (k = reduce_raw(c->x, q->nrec, &r, &q->blk, &q->mb, NULL)) < 0) { tsc_error("out of memory"); return -1; }
+        if (c->x && !need_bam && (k = tsc_bamraw_reduce(c->x, q->nrec, 1, &r, &q->blk, &q->mb, NULL)) < 0) { tsc_error("out of memory"); return -1; }
         blk = q->blk;
         if (k == 1) { /* as bam1_t: single-cell tags, a CIGAR in the CG tag, SAM or CRAM */
             if (c->x && tsc_bamrd_copy(c->x, q->b) < 0) {
