@@ -466,6 +466,17 @@ int tsc_bamrd_raw(tsc_bamrd_t *r, tsc_bamraw_t *x)
     return 4 + block;
 }
 
+int tsc_bamrd_peek_name(const tsc_bamrd_t *r, const char **name, int *len)
+{
+    if (!r->cur || r->cur->nu - r->cur_off < 4 + 32) return 0;
+    const uint8_t *p = r->cur->u + r->cur_off;
+    uint32_t lq = p[4 + 8];
+    if (lq == 0 || r->cur->nu - r->cur_off < 4 + 32 + (size_t)lq) return 0;
+    *name = (const char *)p + 4 + 32;
+    *len = p[4 + 32 + lq - 1] ? (int)lq : (int)lq - 1;
+    return 1;
+}
+
 /* Record X into B; NOSEQ: without its sequence and qualities (l_qseq 0) */
 static int copy_rec(const tsc_bamraw_t *x, bam1_t *b, int noseq)
 {

@@ -78,6 +78,10 @@ typedef struct {
 } tsc_bamraw_t;
 /** The next record in place, with the checks of tsc_bamrd_read but not copied. Same returns. */
 int tsc_bamrd_raw(tsc_bamrd_t *r, tsc_bamraw_t *x);
+/** The name of the record tsc_bamrd_raw would return next, where it is already decoded in one
+ * piece (to look it up ahead, a hint: it is not checked): 1 with *NAME, *LEN (as tsc_bamraw_t's
+ * qname, l_name), else 0. */
+int tsc_bamrd_peek_name(const tsc_bamrd_t *r, const char **name, int *len);
 /** Record X into B, as tsc_bamrd_read would have (>= 0, or -4). */
 int tsc_bamrd_copy(const tsc_bamraw_t *x, bam1_t *b);
 /** The integer tag TAG of X (types cCsSiI, as bam_aux2i) in *V: 1, or 0 if absent or not an integer. */

@@ -50,6 +50,7 @@ struct tsc_outside_t {
     khash_t(nk8) *r1unm;   /* name -> class, for fragments whose primary read 1 is unmapped */
     khash_t(pp) *mates;    /* proper-pair records waiting for their mate */
     khint_t sweep_at;      /* look for leftovers in MATES when it holds this many records */
+    uint64_t n_calls;      /* of tsc_outside_retire: MATES may shrink every 65536 */
     tsc_frag_counts_t cnt;
     khash_t(scerr) *err;   /* single cell: the dropped fragments (pass 1), or NULL */
     tsc_sc_counts_t scc;   /* their counters; sc_ok: mapped fragments that pass, at their primary record */
@@ -112,6 +113,10 @@ static int outside_unit(outside_t *o, nkey_t n, const ppval_t *r1, const ppval_t
  * mate comes and the table holds only the pairs that span the current position. */
 int tsc_outside_retire(tsc_outside_t *o, int32_t tid, hts_pos_t pos, int force)
 {
+    if ((++o->n_calls & 0xffff) == 0 && kh_n_buckets(o->mates) > 1024 && kh_size(o->mates) < kh_n_buckets(o->mates) / 16) {
+        /* past a pile-up: a small table again, which the caches hold (khash never shrinks itself) */
+        if (kh_resize(pp, o->mates, 4 * kh_size(o->mates) + 64) < 0) { tsc_error("out of memory"); return -1; }
+    }
     if (!force && kh_size(o->mates) < o->sweep_at) return 0;
     for (khint_t k = kh_begin(o->mates); k != kh_end(o->mates); k++) {
         if (!kh_exist(o->mates, k)) continue;

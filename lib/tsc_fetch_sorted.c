@@ -139,6 +139,17 @@ static int64_t tstore_get2(tstore_t *s, const char *name, size_t len, nkey_t key
     return s->n_fr++;
 }
 
+/* Start loading what a lookup of KEY in the name table reads */
+static inline void tstore_prefetch(const tstore_t *s, nkey_t key)
+{
+    const khash_t(tname) *h = s->h;
+    if (!h->n_buckets) return;
+    khint_t i = nkey_hash(key) & (h->n_buckets - 1);
+    __builtin_prefetch(h->flags + (i >> 4));
+    __builtin_prefetch(h->keys + i);
+    __builtin_prefetch(h->vals + i);
+}
+
 /* The filter of the names in T (about 16 bits a name: most other names fail it, without a probe
  * of the name table). 0 or -1 on OOM. */
 static int tstore_filter(tstore_t *s)
@@ -581,6 +592,8 @@ static int pass1(tsc_fetch_t *f, tstore_t *s, int store, khash_t(scerr) *err, lc
             tsc_bamraw_t x;
             hts_pos_t *blk = NULL;
             int32_t mb = 0;
+            const char *nx_name = NULL;
+            nkey_t nx_key = { 0, 0 };
             free(uv);
             /* keep every record for pass 2 */
             const uint64_t *rg = tsc_bamrd_ranges(rd, &lc->n_rg);
@@ -603,7 +616,12 @@ static int pass1(tsc_fetch_t *f, tstore_t *s, int store, khash_t(scerr) *err, lc
                     rend = bam_endpos(b);
                 }
                 int t = k < 0 ? -1 : touches_span(f, x.flag, x.tid, x.pos, rend, &qb, &nq_m);
-                nkey_t key = name_key2(x.qname, (size_t)x.l_name);
+                nkey_t key = x.qname == nx_name ? nx_key : name_key2(x.qname, (size_t)x.l_name);
+                int nl;
+                if (tsc_bamrd_peek_name(rd, &nx_name, &nl)) { /* the next one's probe under way (as pass 2) */
+                    nx_key = name_key2(nx_name, (size_t)nl);
+                    tstore_prefetch(s, nx_key);
+                } else nx_name = NULL;
                 int64_t fi = -1;
                 if (t < 0 || (t && (fi = tstore_get2(s, x.qname, (size_t)x.l_name, key)) < 0) ||
                     lcache_put(lc, x.range, fi, key, kr, kb) < 0) {
@@ -833,6 +851,8 @@ static int pass2(tsc_fetch_t *f, tstore_t *s, tsc_outside_t *o, int early, lcach
     rd = open_rest(f, fp, h, lc);
     if (lc && !rd) { tsc_error("%s: cannot read around the loci regions", f->path); goto end; }
     int next_l = 0; /* the next range of LC to take */
+    const char *nx_name = NULL;
+    nkey_t nx_key = { 0, 0 };
     for (;;) {
         tsc_bamraw_t x;
         srec_t sr;
@@ -851,7 +871,15 @@ static int pass2(tsc_fetch_t *f, tstore_t *s, tsc_outside_t *o, int early, lcach
             if (k) { ret = k; goto end; }
         }
         if (!have) break;
-        int k = p2_record(&q, &sr, name_key2(sr.qname, (size_t)sr.l_name), -1);
+        /* the name key of the next record now, so that its probe of the filter is under way while
+         * this one is processed (the filter is larger than the caches) */
+        nkey_t key = rd && x.qname == nx_name ? nx_key : name_key2(sr.qname, (size_t)sr.l_name);
+        int nl;
+        if (rd && tsc_bamrd_peek_name(rd, &nx_name, &nl)) {
+            nx_key = name_key2(nx_name, (size_t)nl);
+            __builtin_prefetch(s->filt + ((nx_key.b & s->filt_mask) >> 6));
+        } else nx_name = NULL;
+        int k = p2_record(&q, &sr, key, -1);
         if (k) { ret = k; goto end; }
     }
     if (r < -1) { tsc_error("%s: truncated or corrupted input after record %" PRId64, f->path, q.nrec); goto end; }
