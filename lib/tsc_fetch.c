@@ -848,7 +848,7 @@ static int add_raw(batch_t *bt, const tsc_bamraw_t *x, int64_t idx, tsc_rec_t *r
         if (!q) return -1;
         bt->blk = q; bt->m_blk = nm;
     }
-    memcpy(bt->blk + 2 * bt->n_blk, src, 2 * (size_t)r->n_b * sizeof(hts_pos_t));
+    tsc_blk_copy(bt->blk + 2 * bt->n_blk, src, r->n_b);
     r->b_off = (int32_t)bt->n_blk;
     bt->n_blk += r->n_b;
     bt->rec[bt->n] = *r;

@@ -545,29 +545,44 @@ void tsc_bamrd_noseq(tsc_bamrd_t *r)
     r->noseq = 1;
 }
 
-int tsc_bamraw_aux_int(const tsc_bamraw_t *x, const char tag[2], int64_t *v)
+/* The value of an integer aux field of type T at P (as bam_aux2i) in *V: 1, or 0 for another type */
+static inline int aux_ival(uint8_t t, const uint8_t *p, int64_t *v)
+{
+    switch (t) {
+    case 'c': *v = (int8_t)p[0]; return 1;
+    case 'C': *v = p[0]; return 1;
+    case 's': *v = le_to_i16(p); return 1;
+    case 'S': *v = le_to_u16(p); return 1;
+    case 'i': *v = le_to_i32(p); return 1;
+    case 'I': *v = le_to_u32(p); return 1;
+    default: return 0;
+    }
+}
+
+/* The first fields T1 and (with T2 not NULL) T2 of X, in one walk: *H1, *H2 as tsc_bamraw_aux_int
+ * returns for each, the values in *V1, *V2. */
+static void aux_int2(const tsc_bamraw_t *x, const char t1[2], int *h1, int64_t *v1, const char *t2, int *h2, int64_t *v2)
 {
     const uint8_t *p = x->aux, *e = x->aux + x->l_aux;
-    while (p + 3 <= e) {
-        int hit = p[0] == (uint8_t)tag[0] && p[1] == (uint8_t)tag[1];
-        uint8_t t = p[2];
+    int need1 = 1, need2 = t2 != NULL;
+    *h1 = 0;
+    if (h2) *h2 = 0;
+    while ((need1 || need2) && p + 3 <= e) {
+        uint8_t a = p[0], b = p[1], t = p[2];
         int64_t sz = tsc_aux_len(t, p + 3, e);
         p += 3;
-        if (sz < 0 || sz > e - p) return 0;
-        if (hit) {
-            switch (t) {
-            case 'c': *v = (int8_t)p[0]; return 1;
-            case 'C': *v = p[0]; return 1;
-            case 's': *v = le_to_i16(p); return 1;
-            case 'S': *v = le_to_u16(p); return 1;
-            case 'i': *v = le_to_i32(p); return 1;
-            case 'I': *v = le_to_u32(p); return 1;
-            default: return 0;
-            }
-        }
+        if (sz < 0 || sz > e - p) return;
+        if (need1 && a == (uint8_t)t1[0] && b == (uint8_t)t1[1]) { *h1 = aux_ival(t, p, v1); need1 = 0; }
+        else if (need2 && a == (uint8_t)t2[0] && b == (uint8_t)t2[1]) { *h2 = aux_ival(t, p, v2); need2 = 0; }
         p += sz;
     }
-    return 0;
+}
+
+int tsc_bamraw_aux_int(const tsc_bamraw_t *x, const char tag[2], int64_t *v)
+{
+    int h;
+    aux_int2(x, tag, &h, v, NULL, NULL, NULL);
+    return h;
 }
 
 /* ---------------------------------------------------------------- open, close */
@@ -589,9 +604,11 @@ int tsc_bamraw_reduce(const tsc_bamraw_t *x, int64_t idx, int want_nh, tsc_rec_t
     r->tid = x->tid; r->pos = x->pos;
     r->mtid = x->mtid; r->mpos = x->mpos;
     r->isize = x->isize;
-    int64_t v;
-    if (tsc_bamraw_aux_int(x, "AS", &v) && v >= INT32_MIN / 4 && v <= INT32_MAX / 4) { r->as = (int32_t)v; r->has_as = 1; }
-    if (want_nh && tsc_bamraw_aux_int(x, "NH", &v) && v > 0 && v < INT32_MAX) r->nh = (int32_t)v;
+    int64_t v = 0, w = 0;
+    int has_v, has_w;
+    aux_int2(x, "AS", &has_v, &v, want_nh ? "NH" : NULL, &has_w, &w);
+    if (has_v && v >= INT32_MIN / 4 && v <= INT32_MAX / 4) { r->as = (int32_t)v; r->has_as = 1; }
+    if (want_nh && has_w && w > 0 && w < INT32_MAX) r->nh = (int32_t)w;
     if (2 * (int32_t)nc > *mb) {
         hts_pos_t *q = realloc(*blk, (size_t)(2 * nc) * sizeof(hts_pos_t));
         if (!q) return -1;

@@ -146,7 +146,7 @@ int tsc_frag_add_rec(tsc_frag_t *f, const tsc_rec_t *r, const hts_pos_t *blk)
     tsc_rec_t *d = &f->rec[f->n_rec++];
     *d = *r;
     d->b_off = f->n_blk;
-    memcpy(f->blk + 2 * f->n_blk, blk, 2 * (size_t)r->n_b * sizeof(hts_pos_t));
+    tsc_blk_copy(f->blk + 2 * f->n_blk, blk, r->n_b);
     f->n_blk += r->n_b;
     return 0;
 }
@@ -353,8 +353,8 @@ static int32_t merge_blocks(tsc_frag_t *f, const tsc_unit_t *u, int64_t *alnlen)
     const tsc_rec_t *a = &f->rec[u->r1], *b = u->r2 >= 0 ? &f->rec[u->r2] : NULL;
     int32_t n = a->n_b + (b ? b->n_b : 0);
     if (GROW32(f->mb, f->m_mb, 2 * (int64_t)n + 2) < 0) return -1;
-    memcpy(f->mb, f->blk + 2 * a->b_off, 2 * (size_t)a->n_b * sizeof(hts_pos_t));
-    if (b) memcpy(f->mb + 2 * a->n_b, f->blk + 2 * b->b_off, 2 * (size_t)b->n_b * sizeof(hts_pos_t));
+    tsc_blk_copy(f->mb, f->blk + 2 * a->b_off, a->n_b);
+    if (b) tsc_blk_copy(f->mb + 2 * a->n_b, f->blk + 2 * b->b_off, b->n_b);
     if (n > 32) qsort(f->mb, (size_t)n, 2 * sizeof(hts_pos_t), cmp_block);
     else /* insertion sort: a few blocks, mostly in order */
         for (int32_t i = 1; i < n; i++) {

@@ -13,6 +13,7 @@
 #define TSC_FRAGMENT_H
 
 #include <stdint.h>
+#include <string.h>
 #include <htslib/sam.h>
 #include "tsc_annot.h"
 #include "tsc_hits.h"
@@ -72,6 +73,16 @@ typedef struct {
     uint8_t has_as;
     uint8_t bad_cigar;  /* a zero-length M/=/X operation */
 } tsc_rec_t;
+
+/** Copy N blocks (2 * N values) from S to D: most records have one or two, for which a call of
+ * memcpy costs more than the copy. */
+static inline void tsc_blk_copy(hts_pos_t *d, const hts_pos_t *s, int32_t n)
+{
+    if (n <= 2) {
+        if (n > 0) { d[0] = s[0]; d[1] = s[1]; }
+        if (n > 1) { d[2] = s[2]; d[3] = s[3]; }
+    } else memcpy(d, s, 2 * (size_t)n * sizeof(hts_pos_t));
+}
 
 /** One alignment unit ("AlignedPair", §4.2): segment r1 and optional r2. */
 typedef struct {
