@@ -6,12 +6,14 @@
  *     other records are units alone;
  *   - AS extremes over mapped units;
  *   - unique/ambig: the 128-bit name hashes of fragments with a mapped unit besides the one of
- *     their primary read 1 are kept with a count (memory: multi-mapped fragments, ~33 bytes each).
+ *     their primary read 1 are kept with a count (memory: multi-mapped fragments, 23-46 bytes each:
+ *     a 16-byte slot of tsc_nktab.h, at most 70% of the slots used).
  * Part of tsc (Telescope in C). MIT licence. */
 #include <stdlib.h>
 #include <string.h>
 #include <inttypes.h>
 #include "tsc_fetch_sorted.h"
+#include "tsc_nktab.h"
 
 KHASH_INIT(nk8, nkey_t, uint8_t, 1, nkey_hash, nkey_eq)
 
@@ -46,7 +48,7 @@ KHASH_INIT(pp, ppkey_t, ppval_t, 1, ppkey_hash, ppkey_eq)
 
 struct tsc_outside_t {
     tsc_fetch_t *f;
-    khash_t(nk8) *extra;   /* name -> mapped units besides the primary read 1's (saturating at 2) */
+    tsc_nktab_t extra;     /* name -> mapped units besides the primary read 1's (saturating at 2) */
     khash_t(nk8) *r1unm;   /* name -> class, for fragments whose primary read 1 is unmapped */
     khash_t(pp) *mates;    /* proper-pair records waiting for their mate */
     khint_t sweep_at;      /* look for leftovers in MATES when it holds this many records */
@@ -98,11 +100,10 @@ static int outside_unit(outside_t *o, nkey_t n, const ppval_t *r1, const ppval_t
     if (!c->has_as || as > c->as_max) c->as_max = as;
     c->has_as = 1;
     if (!is_first_kind(r1->flag)) {
-        int ret;
-        khint_t k = kh_put(nk8, o->extra, n, &ret);
-        if (ret < 0) { tsc_error("out of memory"); return -1; }
-        if (ret) kh_val(o->extra, k) = 0;
-        if (kh_val(o->extra, k) < 2) kh_val(o->extra, k)++;
+        int absent;
+        tsc_nkslot_t *e = tsc_nktab_put(&o->extra, n.a, n.b, &absent);
+        if (!e) { tsc_error("out of memory"); return -1; }
+        if ((uint32_t)e->bv < 2) tsc_nktab_set(e, (uint32_t)e->bv + 1);
     }
     return 0;
 }
@@ -195,7 +196,8 @@ static void outside_finish(outside_t *o)
     khint_t k;
     for (k = kh_begin(o->r1unm); k != kh_end(o->r1unm); k++) {
         if (!kh_exist(o->r1unm, k)) continue;
-        if (kh_get(nk8, o->extra, kh_key(o->r1unm, k)) == kh_end(o->extra)) {
+        uint32_t v;
+        if (!tsc_nktab_get(&o->extra, kh_key(o->r1unm, k).a, kh_key(o->r1unm, k).b, &v)) {
             c->cls[kh_val(o->r1unm, k)]--; /* no mapped unit at all: unmapped (Q17 fixed) */
             c->cls[TSC_FC_PU]++;
             if (o->err) { /* unmapped comes before the barcode filters */
@@ -206,14 +208,22 @@ static void outside_finish(outside_t *o)
             }
         }
     }
-    int64_t ambig = 0;
-    for (k = kh_begin(o->extra); k != kh_end(o->extra); k++) {
-        if (!kh_exist(o->extra, k)) continue;
-        int r1_unmapped = kh_get(nk8, o->r1unm, kh_key(o->extra, k)) != kh_end(o->r1unm);
-        if (kh_val(o->extra, k) >= 2 || !r1_unmapped) {
-            ambig++;
-            if (o->err && !sc_dropped(o, kh_key(o->extra, k), NULL)) o->scc.noloc_ambig++;
+    /* the fragments with a mapped unit besides their primary read 1's, but those whose primary
+     * read 1 is unmapped and which have only one such unit (the tables of those rare cases are
+     * walked: EXTRA knows its names by 96 bits only) */
+    int64_t ambig = (int64_t)o->extra.n, dropped = 0;
+    uint32_t v;
+    for (k = kh_begin(o->r1unm); k != kh_end(o->r1unm); k++)
+        if (kh_exist(o->r1unm, k) && tsc_nktab_get(&o->extra, kh_key(o->r1unm, k).a, kh_key(o->r1unm, k).b, &v) && v < 2)
+            ambig--;
+    if (o->err) { /* of those, the ones the barcode/UMI filters drop */
+        for (k = kh_begin(o->err); k != kh_end(o->err); k++) {
+            if (!kh_exist(o->err, k)) continue;
+            nkey_t n = kh_key(o->err, k);
+            if (!tsc_nktab_get(&o->extra, n.a, n.b, &v)) continue;
+            if (v >= 2 || kh_get(nk8, o->r1unm, n) == kh_end(o->r1unm)) dropped++;
         }
+        o->scc.noloc_ambig += ambig - dropped;
     }
     c->ambig = ambig;
     if (o->err) o->scc.noloc_unique = o->sc_ok - o->scc.noloc_ambig;
@@ -236,15 +246,15 @@ tsc_outside_t *tsc_outside_init(tsc_fetch_t *f, khash_t(scerr) *err)
     tsc_frag_counts_init(&o->cnt);
     tsc_sc_counts_init(&o->scc);
     o->sweep_at = 65536;
-    o->extra = kh_init(nk8); o->r1unm = kh_init(nk8); o->mates = kh_init(pp);
-    if (!o->extra || !o->r1unm || !o->mates) { tsc_outside_destroy(o); return NULL; }
+    o->r1unm = kh_init(nk8); o->mates = kh_init(pp);
+    if (!o->r1unm || !o->mates) { tsc_outside_destroy(o); return NULL; }
     return o;
 }
 
 void tsc_outside_destroy(tsc_outside_t *o)
 {
     if (!o) return;
-    if (o->extra) kh_destroy(nk8, o->extra);
+    tsc_nktab_free(&o->extra);
     if (o->r1unm) kh_destroy(nk8, o->r1unm);
     if (o->mates) kh_destroy(pp, o->mates);
     free(o);

@@ -24,8 +24,8 @@
 #include "tsc_fetch_internal.h"
 #include "tsc_recpack.h"
 #include "tsc_fetch_sorted.h"
+#include "tsc_nktab.h"
 
-KHASH_INIT(tname, nkey_t, int64_t, 1, nkey_hash, nkey_eq)
 
 /* ---------------------------------------------------------------- the kept fragments (T) */
 
@@ -48,14 +48,14 @@ typedef struct {
 
 
 typedef struct {
-    khash_t(tname) *h;
+    tsc_nktab_t tab;     /* name key -> fragment */
     tfrag_t *fr;
     int64_t n_fr, m_fr;
     int64_t n_rec;       /* records kept in all */
     int64_t n_live, max_live; /* records held now, and at most */
     int64_t n_early;     /* fragments processed before the end */
     int late;            /* a record came for a fragment processed early */
-    uint64_t *filt;      /* pass 2: a bit per (key.b & filt_mask), set for the names in T */
+    uint64_t *filt;      /* pass 2: a bit per ((key.b >> 32) & filt_mask), set for the names in T */
     uint64_t filt_mask;
     hts_pos_t *ublk;     /* scratch: blocks of an unpacked record */
     int32_t m_ublk;
@@ -74,7 +74,7 @@ static void tfrag_free_recs(tfrag_t *t)
 
 static void tstore_free(tstore_t *s)
 {
-    if (s->h) kh_destroy(tname, s->h);
+    tsc_nktab_free(&s->tab);
     for (int64_t i = 0; i < s->n_fr; i++) {
         free(s->fr[i].name); free(s->fr[i].cb); free(s->fr[i].ub); free(s->fr[i].map);
         tfrag_free_recs(&s->fr[i]);
@@ -123,31 +123,25 @@ static int64_t tstore_get(tstore_t *s, const bam1_t *b, nkey_t key)
 
 static int64_t tstore_get2(tstore_t *s, const char *name, size_t len, nkey_t key)
 {
-    khint_t k = kh_get(tname, s->h, key);
-    if (k != kh_end(s->h)) return kh_val(s->h, k);
+    int absent;
+    tsc_nkslot_t *e = tsc_nktab_put(&s->tab, key.a, key.b, &absent);
+    if (!e) return -1;
+    if (!absent) return (uint32_t)e->bv;
     int64_t m = s->m_fr;
-    if (grow64((void **)&s->fr, &m, s->n_fr + 1, sizeof(tfrag_t)) < 0) return -1;
+    if (s->n_fr >= UINT32_MAX || grow64((void **)&s->fr, &m, s->n_fr + 1, sizeof(tfrag_t)) < 0) return -1;
     s->m_fr = m;
     tfrag_t *t = &s->fr[s->n_fr];
     memset(t, 0, sizeof(*t));
     if (!(t->name = strndup(name, len))) return -1;
     t->first = -1;
-    int ret;
-    k = kh_put(tname, s->h, key, &ret);
-    if (ret < 0) { free(t->name); return -1; }
-    kh_val(s->h, k) = s->n_fr;
+    tsc_nktab_set(e, (uint32_t)s->n_fr);
     return s->n_fr++;
 }
 
 /* Start loading what a lookup of KEY in the name table reads */
 static inline void tstore_prefetch(const tstore_t *s, nkey_t key)
 {
-    const khash_t(tname) *h = s->h;
-    if (!h->n_buckets) return;
-    khint_t i = nkey_hash(key) & (h->n_buckets - 1);
-    __builtin_prefetch(h->flags + (i >> 4));
-    __builtin_prefetch(h->keys + i);
-    __builtin_prefetch(h->vals + i);
+    tsc_nktab_prefetch(&s->tab, key.a);
 }
 
 /* The filter of the names in T (about 16 bits a name: most other names fail it, without a probe
@@ -159,9 +153,9 @@ static int tstore_filter(tstore_t *s)
     free(s->filt);
     if (!(s->filt = calloc(nb / 64, sizeof(uint64_t)))) return -1;
     s->filt_mask = nb - 1;
-    for (khint_t k = kh_begin(s->h); k != kh_end(s->h); k++) {
-        if (!kh_exist(s->h, k)) continue;
-        uint64_t i = kh_key(s->h, k).b & s->filt_mask;
+    for (uint64_t k = 0; s->tab.s && k <= s->tab.mask; k++) {
+        if (!s->tab.s[k].a) continue;
+        uint64_t i = (s->tab.s[k].bv >> 32) & s->filt_mask;
         s->filt[i >> 6] |= 1ULL << (i & 63);
     }
     return 0;
@@ -170,10 +164,10 @@ static int tstore_filter(tstore_t *s)
 /* The fragment of T named by KEY, or -1 */
 static inline int64_t tstore_find(const tstore_t *s, nkey_t key)
 {
-    uint64_t i = key.b & s->filt_mask;
+    uint64_t i = (key.b >> 32) & s->filt_mask;
+    uint32_t v;
     if (!(s->filt[i >> 6] >> (i & 63) & 1)) return -1;
-    khint_t k = kh_get(tname, s->h, key);
-    return k != kh_end(s->h) ? kh_val(s->h, k) : -1;
+    return tsc_nktab_get(&s->tab, key.a, key.b, &v) ? (int64_t)v : -1;
 }
 
 /* Append the reduced record R (blocks BLK) to fragment FI, packed. */
@@ -877,7 +871,7 @@ static int pass2(tsc_fetch_t *f, tstore_t *s, tsc_outside_t *o, int early, lcach
         int nl;
         if (rd && tsc_bamrd_peek_name(rd, &nx_name, &nl)) {
             nx_key = name_key2(nx_name, (size_t)nl);
-            __builtin_prefetch(s->filt + ((nx_key.b & s->filt_mask) >> 6));
+            __builtin_prefetch(s->filt + (((nx_key.b >> 32) & s->filt_mask) >> 6));
         } else nx_name = NULL;
         int k = p2_record(&q, &sr, key, -1);
         if (k) { ret = k; goto end; }
@@ -904,7 +898,6 @@ int tsc_fetch_run_sorted(tsc_fetch_t *f, tsc_hitw_t *hw)
     khash_t(scerr) *err = NULL;
     lcache_t lc = { 0 };
     int ret = -1, r;
-    if (!(s.h = kh_init(tname))) { tsc_error("out of memory"); goto end; }
     if (f->opt.sc && !(err = kh_init(scerr))) { tsc_error("out of memory"); goto end; }
     if (pass1(f, &s, 0, err, &lc) < 0) goto end;
     tsc_info("%s: %" PRId64 " read names touch a locus", f->path, s.n_fr);
@@ -941,7 +934,6 @@ int tsc_fetch_run_prefilter(tsc_fetch_t *f, tsc_hitw_t *hw)
 {
     tstore_t s = { 0 };
     int ret = -1;
-    if (!(s.h = kh_init(tname))) { tsc_error("out of memory"); return -1; }
     if (pass1(f, &s, 1, NULL, NULL) < 0) goto end;
     if (tstore_flush(f, &s, hw, 1) < 0) goto end;
     const tsc_frag_counts_t *c = &f->cnt;
