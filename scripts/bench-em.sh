@@ -11,5 +11,5 @@ threads=${3:-1,2}
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 [ -f "$top/lib/libtsc.a" ] || make -C "$top" lib/libtsc.a >&2
 cc -O2 -I"$top/lib" $(pkg-config --cflags htslib 2>/dev/null) -o "$tmp/be" "$top/scripts/bench-em.c" \
-    "$top/lib/libtsc.a" -fopenmp $(pkg-config --libs htslib 2>/dev/null || echo -lhts) -lOpenCL -lz -lm
+    "$top/lib/libtsc.a" -fopenmp $(pkg-config --libs htslib 2>/dev/null || echo -lhts) $(pkg-config --exists libdeflate 2>/dev/null && echo -ldeflate) -lOpenCL -lz -lm
 "$tmp/be" "$rows" "$iters" "$threads" ${4:-opencl}

@@ -18,7 +18,7 @@ cc=${CC:-gcc}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/tsc-bench-matrix.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT INT TERM
 
-hts_libs=$(pkg-config --libs htslib 2>/dev/null || echo -lhts)
+hts_libs="$(pkg-config --libs htslib 2>/dev/null || echo -lhts) $(pkg-config --exists libdeflate 2>/dev/null && echo -ldeflate)"
 "$cc" -O2 -std=gnu11 -I"$top/lib" -o "$tmp/gen_hits" "$top/tests/matrix/gen_hits.c" \
     "$top/lib/libtsc.a" $hts_libs -lz -lm -lpthread -fopenmp
 nnz=$("$tmp/gen_hits" "$nfrag" "$nloci" 1 "$tmp/hits")

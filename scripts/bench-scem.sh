@@ -13,6 +13,6 @@ threads=${4:-1,2}
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 [ -f "$top/lib/libtsc.a" ] || make -C "$top" lib/libtsc.a >&2
 cc -O2 -I"$top/lib" $(pkg-config --cflags htslib 2>/dev/null) -o "$tmp/bs" "$top/scripts/bench-scem.c" \
-    "$top/lib/libtsc.a" -fopenmp $(pkg-config --libs htslib 2>/dev/null || echo -lhts) -lOpenCL -lz -lm
+    "$top/lib/libtsc.a" -fopenmp $(pkg-config --libs htslib 2>/dev/null || echo -lhts) $(pkg-config --exists libdeflate 2>/dev/null && echo -ldeflate) -lOpenCL -lz -lm
 echo "# scem backend threads cells rows matrix_cells seconds models_per_s cell_iterations_per_s same"
 "$tmp/bs" "$cells" "$rows" "$loci" "$threads" ${5:-opencl}

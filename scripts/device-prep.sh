@@ -13,7 +13,7 @@ make -C "$top" -j2 > /dev/null
 rm -rf "$D"
 mkdir -p "$D/bin" "$D/lib"
 flags="-O2 -I$top/lib $(pkg-config --cflags htslib 2> /dev/null || true)"
-libs="$top/lib/libtsc.a -fopenmp $(pkg-config --libs htslib 2> /dev/null || echo -lhts) -lOpenCL -lz -lm"
+libs="$top/lib/libtsc.a -fopenmp $(pkg-config --libs htslib 2> /dev/null || echo -lhts) $(pkg-config --exists libdeflate 2>/dev/null && echo -ldeflate) -lOpenCL -lz -lm"
 # shellcheck disable=SC2086
 cc $flags -o "$D/bin/bench-em" "$top/scripts/bench-em.c" $libs
 # shellcheck disable=SC2086
