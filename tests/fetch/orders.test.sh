@@ -65,6 +65,17 @@ tsc-fetch -n -t 2 -r "$T/ref.fa" syn.bed "$T/r.cram" | tsc-view - | grep -v '^@p
 } > "$T/orphan.sam"
 if tsc-fetch "$T/up.bed" "$T/orphan.sam" > /dev/null 2> "$T/err"; then fail "orphan: accepted"; fi
 grep -q 'read p appears again.*mate was missing' "$T/err" || { cat "$T/err" >&2; fail "orphan: wrong message"; }
+# a name back after 60000 other fragments (inside the window of recent names), 300000 fragments
+# into the file (the window has turned over several times): rejected, in BAM
+{
+    printf '@HD\tVN:1.6\tSO:unsorted\n@SQ\tSN:chr1\tLN:100000000\n'
+    awk 'BEGIN { for (i = 0; i < 240000; i++) printf "a%d\t4\t*\t0\t0\t*\t*\t0\t0\t*\t*\n", i;
+        print "q\t0\tchr1\t1001\t1\t50M\t*\t0\t0\t*\t*\tAS:i:1";
+        for (i = 0; i < 60000; i++) printf "b%d\t4\t*\t0\t0\t*\t*\t0\t0\t*\t*\n", i;
+        print "q\t256\tchr1\t5001\t1\t50M\t*\t0\t0\t*\t*\tAS:i:1" }'
+} | samtools view -b -o "$T/back.bam" -
+if tsc-fetch -t 1 "$T/up.bed" "$T/back.bam" > /dev/null 2> "$T/err"; then fail "a name back: accepted"; fi
+grep -q 'read q appears again after other reads: ' "$T/err" || { cat "$T/err" >&2; fail "a name back: wrong message"; }
 {
     printf '@HD\tVN:1.6\tSO:unsorted\n@SQ\tSN:chr1\tLN:100000000\n'
     awk 'BEGIN { for (i = 0; i < 1500; i++) printf "s%d\t%d\tchr1\t%d\t1\t50M\t*\t0\t0\t*\t*\tAS:i:1\n", i, i == 700 ? 256 : 0, 1000 + 100 * i }'
