@@ -138,14 +138,17 @@ int tsc_em_model_init(tsc_em_model_t *md, const tsc_mtx_t *m, const tsc_em_opt_t
         tsc_em_model_free(md);
         return -1;
     }
-    /* Q, w, w*Y; max W */
-    double W = 0.0, inv = md->inv_smax;
+    /* Q, w, w*Y; max W.  Q depends on the score alone: with scores up to 2^16 (AS + alnlen: a few
+     * hundred), one expm1 per score value instead of one per cell */
+    double W = 0.0, inv = md->inv_smax, *qtab = NULL;
+    if (smax <= 65536 && (uint64_t)smax < (uint64_t)nnz && (qtab = malloc(((size_t)smax + 1) * sizeof(double))))
+        for (uint32_t r = 0; r <= smax; ++r) qtab[r] = tsc_em_q(r, inv);
 #pragma omp parallel for num_threads(nt) schedule(static) reduction(max:W)
     for (i = 0; i < N; ++i) {
         int64_t b = m->indptr[i], e = m->indptr[i + 1], k;
         double wi = 0.0;
         for (k = b; k < e; ++k) {
-            double q = tsc_em_q(m->score[k], inv);
+            double q = qtab ? qtab[m->score[k]] : tsc_em_q(m->score[k], inv);
             md->q[k] = q;
             if (q > wi) wi = q;
         }
@@ -153,6 +156,7 @@ int tsc_em_model_init(tsc_em_model_t *md, const tsc_mtx_t *m, const tsc_em_opt_t
         wy[i] = e - b > 1 ? wi : 0.0;
         if (wi > W) W = wi;
     }
+    free(qtab);
     md->W = W;
     md->total_wt = tsc_np_sum_par(md->w, N, nt);
     md->ambig_wt = tsc_np_sum_par(wy, N, nt);
