@@ -504,6 +504,7 @@ static inline void window_add(window_t *w, uint64_t h)
     b[k].t = ++w->t;
 }
 
+#define PF_AHEAD 6                /* bundles whose window buckets are prefetched ahead (two lines each) */
 #define SORTED_EARLY 100000      /* placed records in coordinate order: stop early */
 #define SORTED_EOF 1000          /* ... or at the end */
 
@@ -773,15 +774,15 @@ static int consume(consumer_t *cs, batch_t *bt)
     int32_t h = 0;
     if (bt->err) return frag_error(f, bt->err, bt->err_rec, bt->err_name.s);
     const char *name = bt->names.s, *fld = bt->flds.s;
-    for (int32_t k = 0; k < bt->nb && k < 16; k++) {
+    for (int32_t k = 0; k < bt->nb && k < PF_AHEAD; k++) {
         window_prefetch(&cs->recent, bt->bhash[k]);
         window_prefetch(&cs->orphans, bt->bhash[k]);
     }
     for (int32_t k = 0; k < bt->nb; k++) {
         uint64_t hh = bt->bhash[k];
-        if (k + 16 < bt->nb) { /* the tables are larger than the caches */
-            window_prefetch(&cs->recent, bt->bhash[k + 16]);
-            window_prefetch(&cs->orphans, bt->bhash[k + 16]);
+        if (k + PF_AHEAD < bt->nb) { /* the tables are larger than the caches */
+            window_prefetch(&cs->recent, bt->bhash[k + PF_AHEAD]);
+            window_prefetch(&cs->orphans, bt->bhash[k + PF_AHEAD]);
         }
         if (window_has(&cs->recent, hh) || window_has(&cs->orphans, hh))
             return scattered(f, bt->raw ? bt->bname.s + bt->noff[k] : bam_get_qname(bt->b[bt->bstart[k]]),
