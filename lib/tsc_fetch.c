@@ -832,7 +832,7 @@ static inline int same_name_raw(const batch_t *bt, const tsc_bamraw_t *x)
 static int add_raw(batch_t *bt, const tsc_bamraw_t *x, int64_t idx, tsc_rec_t *r, hts_pos_t **blk, int32_t *mb,
                    bam1_t *b, tsc_frag_t *one)
 {
-    const hts_pos_t *src = *blk;
+    const hts_pos_t *src = NULL;
     int k = tsc_bamraw_reduce(x, idx, 0, r, blk, mb, NULL);
     if (k < 0) return -1;
     if (k == 1) { /* the bam1_t path */

@@ -26,7 +26,6 @@
 #include "tsc_fetch_sorted.h"
 #include "tsc_nktab.h"
 
-
 /* ---------------------------------------------------------------- the kept fragments (T) */
 
 typedef struct {
