@@ -126,11 +126,11 @@ int tsc_annot_index(tsc_annot_t *a)
         C->nbin = C->n ? (C->maxend >> C->shift) + 1 : 0;
         C->bin0 = nbin;
         nbin += C->nbin;
-        mspan += C->maxend;
+        mspan = mspan > INT64_MAX - C->maxend ? INT64_MAX : mspan + C->maxend;
     }
     {
         int ms = MAP_SHIFT;
-        while ((mspan >> ms) + a->n_chrom > MAP_BITS) ms++;
+        while (ms < 62 && (mspan >> ms) + a->n_chrom > MAP_BITS) ms++;
         for (c = 0; c < a->n_chrom; c++) {
             ichrom_t *C = &x->c[c];
             C->mshift = ms;
