@@ -194,9 +194,9 @@ static void outside_finish(outside_t *o)
 {
     tsc_frag_counts_t *c = &o->cnt;
     khint_t k;
+    uint32_t v;
     for (k = kh_begin(o->r1unm); k != kh_end(o->r1unm); k++) {
         if (!kh_exist(o->r1unm, k)) continue;
-        uint32_t v;
         if (!tsc_nktab_get(&o->extra, kh_key(o->r1unm, k).a, kh_key(o->r1unm, k).b, &v)) {
             c->cls[kh_val(o->r1unm, k)]--; /* no mapped unit at all: unmapped (Q17 fixed) */
             c->cls[TSC_FC_PU]++;
@@ -212,7 +212,6 @@ static void outside_finish(outside_t *o)
      * read 1 is unmapped and which have only one such unit (the tables of those rare cases are
      * walked: EXTRA knows its names by 96 bits only) */
     int64_t ambig = (int64_t)o->extra.n, dropped = 0;
-    uint32_t v;
     for (k = kh_begin(o->r1unm); k != kh_end(o->r1unm); k++)
         if (kh_exist(o->r1unm, k) && tsc_nktab_get(&o->extra, kh_key(o->r1unm, k).a, kh_key(o->r1unm, k).b, &v) && v < 2)
             ambig--;

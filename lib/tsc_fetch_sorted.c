@@ -462,6 +462,26 @@ static int reduce(tsc_frag_t *sc, const bam1_t *b, int64_t idx, int want_nh)
     return 0;
 }
 
+/* ---------------------------------------------------------------- name keys one record ahead */
+
+/* The next record's name key, computed while the current one is processed, so that the lookups
+ * it leads to can be started early (the tables are larger than the caches) */
+typedef struct {
+    const char *name;    /* where the next record's name was seen, or NULL */
+    nkey_t key;
+} ahead_t;
+
+/* The name key of X, just read from RD, in *KEY (computed ahead where it could be); then the next
+ * record's in A->key: 1, or 0 if it is not decoded in one piece yet. */
+static int key_ahead(ahead_t *a, const tsc_bamrd_t *rd, const tsc_bamraw_t *x, nkey_t *key)
+{
+    int nl;
+    *key = x->qname == a->name ? a->key : name_key2(x->qname, (size_t)x->l_name);
+    if (!tsc_bamrd_peek_name(rd, &a->name, &nl)) { a->name = NULL; return 0; }
+    a->key = name_key2(a->name, (size_t)nl);
+    return 1;
+}
+
 /* ---------------------------------------------------------------- the loci regions' records */
 
 /* Pass 1 reads the index's chunks of the loci regions (merged ranges of virtual offsets); each of
@@ -585,8 +605,7 @@ static int pass1(tsc_fetch_t *f, tstore_t *s, int store, khash_t(scerr) *err, lc
             tsc_bamraw_t x;
             hts_pos_t *blk = NULL;
             int32_t mb = 0;
-            const char *nx_name = NULL;
-            nkey_t nx_key = { 0, 0 };
+            ahead_t ah = { NULL, { 0, 0 } };
             free(uv);
             /* keep every record for pass 2 */
             const uint64_t *rg = tsc_bamrd_ranges(rd, &lc->n_rg);
@@ -609,12 +628,8 @@ static int pass1(tsc_fetch_t *f, tstore_t *s, int store, khash_t(scerr) *err, lc
                     rend = bam_endpos(b);
                 }
                 int t = k < 0 ? -1 : touches_span(f, x.flag, x.tid, x.pos, rend, &qb, &nq_m);
-                nkey_t key = x.qname == nx_name ? nx_key : name_key2(x.qname, (size_t)x.l_name);
-                int nl;
-                if (tsc_bamrd_peek_name(rd, &nx_name, &nl)) { /* the next one's probe under way (as pass 2) */
-                    nx_key = name_key2(nx_name, (size_t)nl);
-                    tstore_prefetch(s, nx_key);
-                } else nx_name = NULL;
+                nkey_t key;
+                if (key_ahead(&ah, rd, &x, &key)) tstore_prefetch(s, ah.key);
                 int64_t fi = -1;
                 if (t < 0 || (t && (fi = tstore_get2(s, x.qname, (size_t)x.l_name, key)) < 0) ||
                     lcache_put(lc, x.range, fi, key, kr, kb) < 0) {
@@ -844,8 +859,7 @@ static int pass2(tsc_fetch_t *f, tstore_t *s, tsc_outside_t *o, int early, lcach
     rd = open_rest(f, fp, h, lc);
     if (lc && !rd) { tsc_error("%s: cannot read around the loci regions", f->path); goto end; }
     int next_l = 0; /* the next range of LC to take */
-    const char *nx_name = NULL;
-    nkey_t nx_key = { 0, 0 };
+    ahead_t ah = { NULL, { 0, 0 } };
     for (;;) {
         tsc_bamraw_t x;
         srec_t sr;
@@ -864,14 +878,10 @@ static int pass2(tsc_fetch_t *f, tstore_t *s, tsc_outside_t *o, int early, lcach
             if (k) { ret = k; goto end; }
         }
         if (!have) break;
-        /* the name key of the next record now, so that its probe of the filter is under way while
-         * this one is processed (the filter is larger than the caches) */
-        nkey_t key = rd && x.qname == nx_name ? nx_key : name_key2(sr.qname, (size_t)sr.l_name);
-        int nl;
-        if (rd && tsc_bamrd_peek_name(rd, &nx_name, &nl)) {
-            nx_key = name_key2(nx_name, (size_t)nl);
-            __builtin_prefetch(s->filt + (((nx_key.b >> 32) & s->filt_mask) >> 6));
-        } else nx_name = NULL;
+        nkey_t key;
+        if (!rd) key = name_key2(sr.qname, (size_t)sr.l_name);
+        else if (key_ahead(&ah, rd, &x, &key)) /* the filter is larger than the caches */
+            __builtin_prefetch(s->filt + (((ah.key.b >> 32) & s->filt_mask) >> 6));
         int k = p2_record(&q, &sr, key, -1);
         if (k) { ret = k; goto end; }
     }
